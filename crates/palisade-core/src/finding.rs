@@ -68,6 +68,13 @@ impl Finding {
         }
     }
 
+    /// Make the finding target-wide: one finding per `origin` and
+    /// `discriminator`, whichever endpoint showed it first.
+    pub fn target_wide(mut self, origin: &str, discriminator: &str) -> Self {
+        self.fingerprint = mask::fingerprint(&format!("{}\u{1f}{}\u{1f}{}", self.rule, origin, discriminator));
+        self
+    }
+
     pub fn severity(mut self, s: Severity) -> Self {
         self.severity = s;
         self

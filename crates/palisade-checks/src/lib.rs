@@ -1,0 +1,58 @@
+//! Palisade's checks and the one registry of rule codes.
+//!
+//! * [`registry::RULES`] lists every rule; each rule's metadata and
+//!   documentation live in its own file under [`rules`].
+//! * [`checks`] holds the logic, one module per category. Active checks
+//!   implement [`palisade_engine::Check`] and send their own read-only probes;
+//!   passive checks implement [`palisade_engine::PassiveCheck`] and look at
+//!   every response the scan receives anyway.
+//!
+//! To add a rule: pick the next free code of its category, add a file under
+//! `rules/`, list it in `registry.rs` and `rules/mod.rs`, report it from a
+//! check, add a positive and a negative fixture test, and regenerate
+//! `docs/rules.md` (`palisade checks --markdown > docs/rules.md`).
+
+pub mod checks;
+pub mod registry;
+pub mod rules;
+
+pub use registry::{rule, RULES};
+
+use palisade_core::Category;
+use palisade_engine::{Check, PassiveCheck};
+use std::sync::Arc;
+
+/// All active checks, optionally limited to some categories.
+pub fn active_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn Check>> {
+    let all: Vec<Arc<dyn Check>> = vec![
+        Arc::new(checks::inventory::ExposedDocs),
+        Arc::new(checks::data_exposure::DebugEndpoints),
+        Arc::new(checks::data_exposure::KeyReflection),
+        Arc::new(checks::authentication::AuthNotEnforced),
+        Arc::new(checks::bfla::UnauthenticatedStateChange),
+    ];
+    all.into_iter().filter(|c| categories.is_none_or(|cs| cs.contains(&c.category()))).collect()
+}
+
+/// All passive checks, optionally limited to some categories.
+pub fn passive_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn PassiveCheck>> {
+    let all: Vec<Arc<dyn PassiveCheck>> = vec![
+        Arc::new(checks::data_exposure::ResponseScan),
+        Arc::new(checks::transport::Transport),
+        Arc::new(checks::transport::ContentTypeOptions),
+        Arc::new(checks::transport::VersionBanner),
+    ];
+    all.into_iter().filter(|c| categories.is_none_or(|cs| cs.contains(&c.category()))).collect()
+}
+
+/// Categories that have at least one implemented check.
+pub fn implemented_categories() -> Vec<Category> {
+    let mut cats: Vec<Category> = active_checks(None)
+        .iter()
+        .map(|c| c.category())
+        .chain(passive_checks(None).iter().map(|c| c.category()))
+        .collect();
+    cats.sort();
+    cats.dedup();
+    cats
+}

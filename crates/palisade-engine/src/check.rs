@@ -1,0 +1,166 @@
+//! The two kinds of check and the context they share.
+
+use crate::soft404::Soft404;
+use async_trait::async_trait;
+use palisade_core::{Category, Endpoint, ExchangeId, Finding, Inventory, RuleMeta, ScanEvent};
+use palisade_http::{Engine, HttpError, ProbeRequest, Response, Url};
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Why a check could not finish. Reported in scan health, never as a finding.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckFailure {
+    #[error("{0}")]
+    Http(#[from] HttpError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A check that sends its own probes.
+#[async_trait]
+pub trait Check: Send + Sync {
+    /// Stable name, e.g. `inventory/exposed-spec`.
+    fn name(&self) -> &'static str;
+    fn category(&self) -> Category;
+    /// Rules this check can report.
+    fn rules(&self) -> &'static [&'static RuleMeta];
+    async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure>;
+}
+
+/// A check that only looks at responses the scan receives anyway. It sees
+/// every distinct exchange exactly once and sends nothing.
+pub trait PassiveCheck: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn category(&self) -> Category;
+    fn rules(&self) -> &'static [&'static RuleMeta];
+    fn observe(&self, ctx: &ScanContext, request: &ProbeRequest, response: &Response);
+}
+
+/// Collects findings, dropping repeats (same fingerprint) and findings of
+/// rules the user did not select.
+pub struct FindingSink {
+    findings: Mutex<Vec<Finding>>,
+    seen: Mutex<HashSet<String>>,
+    selected: Option<HashSet<String>>,
+    events: Option<UnboundedSender<ScanEvent>>,
+}
+
+impl FindingSink {
+    pub fn new(selected: Option<HashSet<String>>, events: Option<UnboundedSender<ScanEvent>>) -> Self {
+        FindingSink { findings: Mutex::new(Vec::new()), seen: Mutex::new(HashSet::new()), selected, events }
+    }
+
+    pub fn push(&self, finding: Finding) {
+        if let Some(sel) = &self.selected {
+            if !sel.contains(&finding.rule) {
+                return;
+            }
+        }
+        if !self.seen.lock().unwrap().insert(finding.fingerprint.clone()) {
+            return;
+        }
+        if let Some(tx) = &self.events {
+            let _ = tx.send(ScanEvent::Finding { finding: Box::new(finding.clone()) });
+        }
+        self.findings.lock().unwrap().push(finding);
+    }
+
+    pub fn take(&self) -> Vec<Finding> {
+        std::mem::take(&mut *self.findings.lock().unwrap())
+    }
+
+    pub fn len(&self) -> usize {
+        self.findings.lock().unwrap().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Everything a check may use. Requests go through [`ScanContext::send`] so
+/// that passive checks see every response.
+pub struct ScanContext {
+    pub engine: Engine,
+    pub target: Url,
+    pub inventory: Inventory,
+    pub soft404: Soft404,
+    pub context: palisade_core::Context,
+    pub findings: FindingSink,
+    /// Operations the crawl called, with the exchange of their response.
+    pub crawled: Mutex<Vec<(Endpoint, ExchangeId)>>,
+    passive: Vec<std::sync::Arc<dyn PassiveCheck>>,
+    observed: Mutex<HashSet<ExchangeId>>,
+    /// Response bodies are not kept; only small facts checks ask for later.
+    statuses: Mutex<HashMap<ExchangeId, u16>>,
+}
+
+impl ScanContext {
+    pub(crate) fn new(
+        engine: Engine,
+        target: Url,
+        inventory: Inventory,
+        soft404: Soft404,
+        context: palisade_core::Context,
+        findings: FindingSink,
+        passive: Vec<std::sync::Arc<dyn PassiveCheck>>,
+    ) -> Self {
+        ScanContext {
+            engine,
+            target,
+            inventory,
+            soft404,
+            context,
+            findings,
+            crawled: Mutex::new(Vec::new()),
+            passive,
+            observed: Mutex::new(HashSet::new()),
+            statuses: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Send a request and show the response to every passive check once.
+    pub async fn send(&self, request: ProbeRequest) -> Result<Response, HttpError> {
+        let response = self.engine.send(request.clone()).await?;
+        self.observe(&request, &response);
+        Ok(response)
+    }
+
+    pub(crate) fn observe(&self, request: &ProbeRequest, response: &Response) {
+        if !self.observed.lock().unwrap().insert(response.exchange_id) {
+            return;
+        }
+        self.statuses.lock().unwrap().insert(response.exchange_id, response.status);
+        for p in &self.passive {
+            p.observe(self, request, response);
+        }
+    }
+
+    /// GET a path relative to the target's origin (the path replaces the target's path).
+    pub async fn get_path(&self, path: &str) -> Result<Response, HttpError> {
+        let url = self.url_for(path)?;
+        self.send(ProbeRequest::get(url)).await
+    }
+
+    /// Absolute URL for a path on the target's origin.
+    pub fn url_for(&self, path: &str) -> Result<Url, HttpError> {
+        self.target.join(path).map_err(|e| HttpError::InvalidUrl { url: path.to_string(), reason: e.to_string() })
+    }
+
+    /// Absolute URL for an operation's path under the target's base path.
+    pub fn endpoint_url(&self, path: &str) -> Result<Url, HttpError> {
+        let base = self.target.as_str().trim_end_matches('/');
+        let joined = format!("{base}{path}");
+        Url::parse(&joined).map_err(|e| HttpError::InvalidUrl { url: joined, reason: e.to_string() })
+    }
+
+    pub fn report(&self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// The origin, `http://127.0.0.1:8080`, used as the endpoint of target-wide findings.
+    pub fn origin(&self) -> String {
+        self.target.origin().ascii_serialization()
+    }
+}

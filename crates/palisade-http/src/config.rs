@@ -1,0 +1,73 @@
+//! Engine configuration: every bound has a default that is safe to run
+//! against production.
+
+use crate::{Credentials, MethodPolicy, Scope};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use url::Url;
+
+/// How the engine sends: bounds, policy, scope and identities.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Requests in flight at once (default 8).
+    pub concurrency: usize,
+    /// Requests started per second (default 50); `<= 0` or non-finite means unlimited.
+    pub rate_per_sec: f64,
+    /// Whole request, headers and body read (default 10 s).
+    pub request_timeout: Duration,
+    /// Whole-scan budget; after it every send returns `HttpError::Budget`.
+    pub max_time: Option<Duration>,
+    /// Most requests sent over the engine's life (each hop and retry counts).
+    pub max_requests: Option<u64>,
+    /// Decompressed body cap (default 2 MiB); the rest is discarded and `truncated` set.
+    pub max_body_bytes: usize,
+    /// Body excerpt kept in the recorded exchange (default 4096).
+    pub excerpt_bytes: usize,
+    /// Redirect hops followed (default 5), each scope-checked.
+    pub max_redirects: usize,
+    /// Longest Retry-After honoured (default 30 s).
+    pub max_retry_after: Duration,
+    /// `palisade/<version>`.
+    pub user_agent: String,
+    /// Default true: a scanner must reach self-signed targets; TLS problems
+    /// are reported by checks, not by refusing to connect.
+    pub accept_invalid_certs: bool,
+    pub policy: MethodPolicy,
+    pub scope: Scope,
+    /// Named credential sets. `"default"` is used unless a request asks otherwise.
+    pub identities: BTreeMap<String, Credentials>,
+}
+
+/// Name of the identity `AuthMode::Default` uses.
+pub const DEFAULT_IDENTITY: &str = "default";
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            concurrency: 8,
+            rate_per_sec: 50.0,
+            request_timeout: Duration::from_secs(10),
+            max_time: None,
+            max_requests: None,
+            max_body_bytes: 2 * 1024 * 1024,
+            excerpt_bytes: 4096,
+            max_redirects: 5,
+            max_retry_after: Duration::from_secs(30),
+            user_agent: format!("palisade/{}", env!("CARGO_PKG_VERSION")),
+            accept_invalid_certs: true,
+            policy: MethodPolicy::read_only(),
+            scope: Scope::default(),
+            identities: BTreeMap::new(),
+        }
+    }
+}
+
+impl EngineConfig {
+    /// Defaults with the scope set to `target`'s origin.
+    pub fn for_target(target: &Url) -> Self {
+        Self {
+            scope: Scope::for_target(target),
+            ..Self::default()
+        }
+    }
+}

@@ -1,0 +1,588 @@
+//! The engine: the one place a request leaves the process.
+
+use crate::credentials::mask_credential;
+use crate::error::describe;
+use crate::limits::{parse_retry_after, RateLimiter};
+use crate::{
+    AuthMode, CheckedMethod, Credentials, EngineConfig, HttpError, ProbeRequest, Response,
+    DEFAULT_IDENTITY,
+};
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use palisade_core::mask::{mask_named_value, mask_secret, mask_url};
+use palisade_core::{Exchange, ExchangeId, HeaderList, ScanEvent, ScanHealth};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::{OnceCell, Semaphore};
+use tokio::time::Instant;
+use url::Url;
+
+/// Sends every request of a scan. Cheap to clone: clones share bounds,
+/// cache, exchange log and health counters.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.inner.cfg)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    cfg: EngineConfig,
+    client: reqwest::Client,
+    permits: Semaphore,
+    limiter: RateLimiter,
+    /// Set by Retry-After: no request of this engine starts before it.
+    paused_until: Mutex<Option<Instant>>,
+    started: Instant,
+    /// Requests reserved against `max_requests`.
+    attempts: AtomicU64,
+    health: Mutex<ScanHealth>,
+    exchanges: Mutex<Vec<Exchange>>,
+    events: Mutex<Option<UnboundedSender<ScanEvent>>>,
+    cache: Mutex<HashMap<CacheKey, Arc<OnceCell<Response>>>>,
+    /// Body bytes held by the cache.
+    cache_bytes: AtomicU64,
+}
+
+/// Most body bytes the cache keeps, so a long scan's memory stays bounded.
+const CACHE_BYTES_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Everything that makes two requests the same request.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct CacheKey {
+    method: String,
+    url: String,
+    identity: String,
+    headers: HeaderList,
+    body: Option<Bytes>,
+}
+
+/// Poisoned locks only mean another task panicked mid-update of a counter;
+/// the data is still usable, and the engine must not panic in turn.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn masked(url: &Url) -> String {
+    mask_url(url.as_str())
+}
+
+impl Engine {
+    /// Build an engine. Installs ring as the process-wide rustls provider
+    /// unless one is installed already.
+    pub fn new(cfg: EngineConfig) -> Result<Engine, HttpError> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let concurrency = cfg.concurrency.max(1);
+        let client = reqwest::Client::builder()
+            // Redirects are followed by hand so that every hop is scope-checked and recorded.
+            .redirect(reqwest::redirect::Policy::none())
+            .tls_danger_accept_invalid_certs(cfg.accept_invalid_certs)
+            .tls_danger_accept_invalid_hostnames(cfg.accept_invalid_certs)
+            .user_agent(cfg.user_agent.clone())
+            // An environment proxy would send scan traffic somewhere the scope never approved.
+            .no_proxy()
+            .connect_timeout(cfg.request_timeout)
+            .pool_max_idle_per_host(concurrency)
+            .build()
+            .map_err(|e| HttpError::Other {
+                reason: format!("cannot build the HTTP client: {}", describe(e)),
+            })?;
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                limiter: RateLimiter::new(cfg.rate_per_sec),
+                permits: Semaphore::new(concurrency),
+                cfg,
+                client,
+                paused_until: Mutex::new(None),
+                started: Instant::now(),
+                attempts: AtomicU64::new(0),
+                health: Mutex::new(ScanHealth::default()),
+                exchanges: Mutex::new(Vec::new()),
+                events: Mutex::new(None),
+                cache: Mutex::new(HashMap::new()),
+                cache_bytes: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// Send a request: method policy, scope, cache, bounds, redirects and
+    /// Retry-After are all applied here and nowhere else.
+    pub async fn send(&self, req: ProbeRequest) -> Result<Response, HttpError> {
+        let method = match CheckedMethod::check(&self.inner.cfg.policy, &req.method) {
+            Ok(m) => m,
+            Err(e) => {
+                self.count(|h| h.refused += 1);
+                return Err(e);
+            }
+        };
+        if !self.inner.cfg.scope.contains(&req.url) {
+            self.count(|h| h.refused += 1);
+            return Err(HttpError::OutOfScope {
+                url: masked(&req.url),
+            });
+        }
+        let (identity, credentials) = self.resolve_identity(&req.auth)?;
+        if !(req.use_cache && method.is_read_only()) {
+            return self.fetch(method, &req, credentials).await;
+        }
+        let key = CacheKey {
+            method: method.as_str().to_string(),
+            url: req.url.as_str().to_string(),
+            identity,
+            headers: req.headers.clone(),
+            body: req.body.clone(),
+        };
+        let cell = lock(&self.inner.cache)
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        let mut ran = false;
+        let response = cell
+            .get_or_try_init(|| {
+                ran = true;
+                self.fetch(method, &req, credentials)
+            })
+            .await?
+            .clone();
+        if !ran {
+            self.count(|h| h.cache_hits += 1);
+        } else {
+            let total = self
+                .inner
+                .cache_bytes
+                .fetch_add(response.body.len() as u64, Ordering::SeqCst)
+                + response.body.len() as u64;
+            if total > CACHE_BYTES_LIMIT {
+                // Past the limit new entries only coalesce concurrent requests; they are not kept.
+                lock(&self.inner.cache).remove(&key);
+                self.inner
+                    .cache_bytes
+                    .fetch_sub(response.body.len() as u64, Ordering::SeqCst);
+            }
+        }
+        Ok(response)
+    }
+
+    /// Emit `ScanEvent::Request` for every recorded exchange from now on.
+    pub fn set_events(&self, tx: UnboundedSender<ScanEvent>) {
+        *lock(&self.inner.events) = Some(tx);
+    }
+
+    /// Every recorded exchange, masked, in order.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        lock(&self.inner.exchanges).clone()
+    }
+
+    /// One recorded exchange.
+    pub fn exchange(&self, id: ExchangeId) -> Option<Exchange> {
+        let index = usize::try_from(id).ok()?;
+        lock(&self.inner.exchanges).get(index).cloned()
+    }
+
+    /// Scan health counters so far.
+    pub fn health(&self) -> ScanHealth {
+        lock(&self.inner.health).clone()
+    }
+
+    /// The configuration this engine runs with.
+    pub fn config(&self) -> &EngineConfig {
+        &self.inner.cfg
+    }
+
+    fn count(&self, f: impl FnOnce(&mut ScanHealth)) {
+        f(&mut lock(&self.inner.health));
+    }
+
+    /// The cache identity name and the credentials for `auth`.
+    fn resolve_identity(
+        &self,
+        auth: &AuthMode,
+    ) -> Result<(String, Option<&Credentials>), HttpError> {
+        let identities = &self.inner.cfg.identities;
+        match auth {
+            AuthMode::Anonymous => Ok(("\0anonymous".to_string(), None)),
+            AuthMode::Default => Ok((
+                DEFAULT_IDENTITY.to_string(),
+                identities.get(DEFAULT_IDENTITY),
+            )),
+            AuthMode::Identity(name) => match identities.get(name) {
+                Some(c) => Ok((name.clone(), Some(c))),
+                None => Err(HttpError::Other {
+                    reason: format!("unknown identity {name:?}"),
+                }),
+            },
+        }
+    }
+
+    /// Send one logical request, following in-scope redirects by hand.
+    async fn fetch(
+        &self,
+        method: CheckedMethod,
+        req: &ProbeRequest,
+        credentials: Option<&Credentials>,
+    ) -> Result<Response, HttpError> {
+        let cfg = &self.inner.cfg;
+        let mut method = method;
+        let mut url = req.url.clone();
+        let mut body = req.body.clone();
+        let mut redirects: Vec<Url> = Vec::new();
+        loop {
+            let mut response = self
+                .send_with_retry(&method, &url, &req.headers, body.clone(), credentials)
+                .await?;
+            response.redirects = redirects.clone();
+            if !req.follow_redirects || !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
+                return Ok(response);
+            }
+            let Some(mut next) = response
+                .header("location")
+                .and_then(|loc| url.join(loc).ok())
+            else {
+                return Ok(response);
+            };
+            next.set_fragment(None);
+            if !cfg.scope.contains(&next) {
+                tracing::debug!(from = %masked(&url), to = %masked(&next), "redirect leaves the scope; not followed");
+                return Ok(response);
+            }
+            if next == req.url || redirects.contains(&next) {
+                return Err(HttpError::RedirectLoop { url: masked(&next) });
+            }
+            if redirects.len() >= cfg.max_redirects {
+                return Err(HttpError::TooManyRedirects {
+                    url: masked(&req.url),
+                });
+            }
+            // Browsers turn these into GETs; a scanner follows suit so a redirect never repeats a write.
+            let to_get = (response.status == 303 && method.as_str() != "HEAD")
+                || (matches!(response.status, 301 | 302) && method.as_str() == "POST");
+            if to_get {
+                method = CheckedMethod::check(&cfg.policy, "GET")?;
+                body = None;
+            }
+            redirects.push(next.clone());
+            url = next;
+        }
+    }
+
+    /// One hop; a 429/503 with Retry-After pauses the engine and is retried once.
+    async fn send_with_retry(
+        &self,
+        method: &CheckedMethod,
+        url: &Url,
+        headers: &HeaderList,
+        body: Option<Bytes>,
+        credentials: Option<&Credentials>,
+    ) -> Result<Response, HttpError> {
+        let mut retried = false;
+        loop {
+            let response = self
+                .send_once(method, url, headers, body.clone(), credentials)
+                .await?;
+            if !matches!(response.status, 429 | 503) {
+                return Ok(response);
+            }
+            let wait = response
+                .header("retry-after")
+                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            if response.status == 429 || wait.is_some() {
+                self.count(|h| h.rate_limited += 1);
+            }
+            match wait {
+                Some(wait) if !retried => {
+                    self.pause_for(wait);
+                    retried = true;
+                }
+                _ => return Ok(response),
+            }
+        }
+    }
+
+    /// Stop every request of this engine from starting before `wait` has passed,
+    /// capped by `max_retry_after` and the remaining scan time.
+    fn pause_for(&self, wait: Duration) {
+        let cfg = &self.inner.cfg;
+        let mut wait = wait.min(cfg.max_retry_after);
+        if let Some(max_time) = cfg.max_time {
+            wait = wait.min(max_time.saturating_sub(self.inner.started.elapsed()));
+        }
+        let until = Instant::now() + wait;
+        let mut paused = lock(&self.inner.paused_until);
+        if paused.is_none_or(|p| p < until) {
+            *paused = Some(until);
+        }
+    }
+
+    /// Fail with `Budget` when max time or max requests is reached; with
+    /// `reserve`, also take one request from the budget.
+    fn check_budget(&self, reserve: bool) -> Result<(), HttpError> {
+        let cfg = &self.inner.cfg;
+        let refusal = if cfg
+            .max_time
+            .is_some_and(|max| self.inner.started.elapsed() >= max)
+        {
+            Some(format!(
+                "max time of {:.1}s reached",
+                cfg.max_time.unwrap_or_default().as_secs_f64()
+            ))
+        } else if let Some(max) = cfg.max_requests {
+            let used = if reserve {
+                self.inner.attempts.fetch_add(1, Ordering::SeqCst)
+            } else {
+                self.inner.attempts.load(Ordering::SeqCst)
+            };
+            (used >= max).then(|| format!("max requests of {max} reached"))
+        } else {
+            None
+        };
+        match refusal {
+            Some(reason) => {
+                self.count(|h| h.dropped += 1);
+                Err(HttpError::Budget { reason })
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Send exactly one HTTP request within every bound, and record it.
+    async fn send_once(
+        &self,
+        method: &CheckedMethod,
+        url: &Url,
+        headers: &HeaderList,
+        body: Option<Bytes>,
+        credentials: Option<&Credentials>,
+    ) -> Result<Response, HttpError> {
+        let cfg = &self.inner.cfg;
+        self.check_budget(false)?;
+        let _permit = self
+            .inner
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| HttpError::Other {
+                reason: "engine is shut down".into(),
+            })?;
+        let paused = *lock(&self.inner.paused_until);
+        if let Some(until) = paused {
+            tokio::time::sleep_until(until).await;
+        }
+        self.inner.limiter.wait().await;
+        self.check_budget(true)?;
+
+        let (request, sent_headers, recorded_url) =
+            self.build(method, url, headers, body, credentials)?;
+        self.count(|h| h.requests_sent += 1);
+        let started = Instant::now();
+        let client = &self.inner.client;
+        let cap = cfg.max_body_bytes;
+        let outcome = tokio::time::timeout(cfg.request_timeout, async move {
+            let response = client.execute(request).await?;
+            let status = response.status().as_u16();
+            let headers: HeaderList = response
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let (body, truncated, read_error) = read_capped(response, cap).await;
+            Ok::<_, reqwest::Error>((status, headers, body, truncated, read_error))
+        })
+        .await;
+        let duration = started.elapsed();
+
+        let mut record = Exchange {
+            id: 0,
+            method: method.as_str().to_string(),
+            url: recorded_url,
+            request_headers: sent_headers,
+            status: None,
+            response_headers: Vec::new(),
+            duration_ms: u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
+            body_len: 0,
+            truncated: false,
+            body_excerpt: String::new(),
+            error: None,
+        };
+        let result = match outcome {
+            Err(_elapsed) => {
+                self.count(|h| h.timeouts += 1);
+                Err(HttpError::Timeout { url: masked(url) })
+            }
+            Ok(Err(e)) if e.is_timeout() => {
+                self.count(|h| h.timeouts += 1);
+                Err(HttpError::Timeout { url: masked(url) })
+            }
+            Ok(Err(e)) => {
+                self.count(|h| h.connection_errors += 1);
+                Err(HttpError::Connect {
+                    url: masked(url),
+                    reason: describe(e),
+                })
+            }
+            Ok(Ok((status, response_headers, body, truncated, read_error))) => {
+                if status >= 500 {
+                    self.count(|h| h.server_errors += 1);
+                }
+                record.status = Some(status);
+                record.response_headers = response_headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), mask_named_value(k, v)))
+                    .collect();
+                record.body_len = body.len() as u64;
+                record.truncated = truncated;
+                record.body_excerpt =
+                    String::from_utf8_lossy(&body[..body.len().min(cfg.excerpt_bytes)])
+                        .into_owned();
+                record.error = read_error;
+                Ok(Response {
+                    exchange_id: 0,
+                    status,
+                    headers: response_headers,
+                    body,
+                    truncated,
+                    url: url.clone(),
+                    redirects: Vec::new(),
+                    duration,
+                })
+            }
+        };
+        if let Err(e) = &result {
+            record.error = Some(e.to_string());
+        }
+        let id = self.record(record);
+        result.map(|mut r| {
+            r.exchange_id = id;
+            r
+        })
+    }
+
+    /// The wire request, and its headers as they will be recorded (masked).
+    fn build(
+        &self,
+        method: &CheckedMethod,
+        url: &Url,
+        headers: &HeaderList,
+        body: Option<Bytes>,
+        credentials: Option<&Credentials>,
+    ) -> Result<(reqwest::Request, HeaderList, String), HttpError> {
+        let mut wire_url = url.clone();
+        let mut recorded_url = masked(url);
+        let mut recorded = vec![("user-agent".to_string(), self.inner.cfg.user_agent.clone())];
+        let mut map = http::HeaderMap::new();
+        let mut add = |name: &str, value: &str, credential: bool| -> Result<(), HttpError> {
+            let header_name =
+                http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| HttpError::Other {
+                    reason: format!(
+                        "invalid header name {:?}",
+                        name.chars().take(64).collect::<String>()
+                    ),
+                })?;
+            let header_value =
+                http::HeaderValue::from_str(value).map_err(|_| HttpError::Other {
+                    reason: format!("invalid value for header {header_name}"),
+                })?;
+            map.append(header_name, header_value);
+            let shown = if credential {
+                mask_credential(name, value)
+            } else {
+                mask_named_value(name, value)
+            };
+            recorded.push((name.to_string(), shown));
+            Ok(())
+        };
+        if let Some(c) = credentials {
+            // A header the request sets itself replaces the identity's header of that name.
+            for (k, v) in c
+                .headers
+                .iter()
+                .filter(|(k, _)| !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)))
+            {
+                add(k, v, true)?;
+            }
+        }
+        for (k, v) in headers {
+            add(k, v, false)?;
+        }
+        if let Some(c) = credentials.filter(|c| !c.query.is_empty()) {
+            let mut pairs = wire_url.query_pairs_mut();
+            for (k, v) in &c.query {
+                pairs.append_pair(k, v);
+                // Credential values are masked whatever the parameter is called.
+                recorded_url.push(if recorded_url.contains('?') { '&' } else { '?' });
+                recorded_url.push_str(
+                    &url::form_urlencoded::byte_serialize(k.as_bytes()).collect::<String>(),
+                );
+                recorded_url.push('=');
+                recorded_url.push_str(&mask_secret(v));
+            }
+        }
+        let mut request = reqwest::Request::new(method.to_http(), wire_url);
+        *request.headers_mut() = map;
+        if let Some(b) = body {
+            *request.body_mut() = Some(reqwest::Body::from(b));
+        }
+        Ok((request, recorded, recorded_url))
+    }
+
+    /// Append to the exchange log and emit the event; returns the id.
+    fn record(&self, mut exchange: Exchange) -> ExchangeId {
+        let id = {
+            let mut log = lock(&self.inner.exchanges);
+            let id = log.len() as ExchangeId;
+            exchange.id = id;
+            log.push(exchange.clone());
+            id
+        };
+        if let Some(tx) = lock(&self.inner.events).as_ref() {
+            let _ = tx.send(ScanEvent::Request {
+                method: exchange.method,
+                url: exchange.url,
+                status: exchange.status,
+                duration_ms: exchange.duration_ms,
+            });
+        }
+        id
+    }
+}
+
+/// Read the (already decompressed) body as a stream, keeping at most `cap`
+/// bytes; stops reading at the cap so a huge or endless body costs nothing more.
+async fn read_capped(response: reqwest::Response, cap: usize) -> (Bytes, bool, Option<String>) {
+    let mut stream = response.bytes_stream();
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(chunk) => {
+                let room = cap - buf.len();
+                if chunk.len() > room {
+                    buf.extend_from_slice(&chunk[..room]);
+                    return (buf.freeze(), true, None);
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            // Keep what arrived: a half-read body is still evidence.
+            Err(e) => {
+                return (
+                    buf.freeze(),
+                    true,
+                    Some(format!("body read failed: {}", describe(e))),
+                )
+            }
+        }
+    }
+    (buf.freeze(), false, None)
+}

@@ -1,0 +1,48 @@
+//! Palisade's HTTP engine: the only place the scanner sends requests.
+//!
+//! A scanner pointed at production must be safe by construction, so every
+//! guard lives here, in one place, and no check can go around it:
+//!
+//! - **Method policy** ([`MethodPolicy`], [`CheckedMethod`]): by default only
+//!   GET, HEAD and OPTIONS leave the process, because they must not change
+//!   state. A request can only be built from a [`CheckedMethod`].
+//! - **Scope** ([`Scope`]): only the target's scheme+host+port (plus origins
+//!   the operator added) is contacted. Out-of-scope URLs are refused before a
+//!   connection opens, and redirects are followed by hand so that a hostile
+//!   `Location` cannot lead the scanner to another system.
+//! - **Bounds** ([`EngineConfig`]): concurrency (a semaphore), rate (slots
+//!   spread at `1/rate`), a per-request timeout covering headers *and* body,
+//!   a cap on the decompressed body (so a 100 MB body or a gzip bomb costs at
+//!   most the cap), and whole-scan budgets of time and requests. A target can
+//!   slow the scan down but never make it unbounded.
+//! - **Retry-After**: a 429/503 with Retry-After pauses the whole engine (the
+//!   server asked us to back off, not just this request) and is retried once.
+//! - **Cache**: identical read-only requests are sent once per engine, and
+//!   concurrent identical requests share one flight, so many checks looking
+//!   at the same URL do not multiply load on the target.
+//! - **Recording**: every exchange, each redirect hop included, is kept as a
+//!   [`palisade_core::Exchange`] with secrets masked (credentials always,
+//!   other values by name), so evidence never carries a full secret.
+//! - **Health**: timeouts, connection errors, 5xx and rate limiting are
+//!   counted in [`palisade_core::ScanHealth`]; they describe the scan, they
+//!   are not findings.
+
+mod config;
+mod credentials;
+mod engine;
+mod error;
+mod limits;
+mod policy;
+mod request;
+mod response;
+mod scope;
+
+pub use config::{EngineConfig, DEFAULT_IDENTITY};
+pub use credentials::{AuthMode, Credentials};
+pub use engine::Engine;
+pub use error::HttpError;
+pub use policy::{CheckedMethod, MethodPolicy};
+pub use request::ProbeRequest;
+pub use response::Response;
+pub use scope::Scope;
+pub use url::Url;

@@ -1,0 +1,307 @@
+//! Test-only helpers: runs the seed's Flask fixture apps
+//! (`tests/fixtures/flask/`) as child processes on 127.0.0.1 with an
+//! ephemeral port and collects the request log they print.
+//!
+//! The Python interpreter is `$PALISADE_PYTHON`, or `<workspace>/.venv/bin/python`
+//! as created by `scripts/setup-test-env.sh`.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStderr, ChildStdout, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long [`FlaskFixture::start`] waits for the app to print its port.
+pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
+/// Lines of the child's stderr kept for error messages.
+const STDERR_TAIL_LINES: usize = 40;
+/// Request-log entries kept; a runaway test cannot grow memory without bound.
+const MAX_LOGGED_REQUESTS: usize = 100_000;
+
+/// One of the seed's two Flask apps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlaskApp {
+    /// `vulnerable_app.py`: raw keys in responses, Werkzeug debugger, keys in logs.
+    Vulnerable,
+    /// `remediated_app.py`: key ids only, generic errors, redacted logs, security headers.
+    Remediated,
+}
+
+impl FlaskApp {
+    /// The Python module `run.py` imports.
+    pub fn module(self) -> &'static str {
+        match self {
+            FlaskApp::Vulnerable => "vulnerable_app",
+            FlaskApp::Remediated => "remediated_app",
+        }
+    }
+}
+
+/// The workspace root (the directory holding the root `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest_dir.ancestors().nth(2).unwrap_or(manifest_dir);
+    root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
+}
+
+/// Directory of the Flask fixture apps.
+pub fn flask_fixture_dir() -> PathBuf {
+    workspace_root()
+        .join("tests")
+        .join("fixtures")
+        .join("flask")
+}
+
+/// The interpreter the fixtures run with: `$PALISADE_PYTHON`, else the
+/// workspace's `.venv`.
+pub fn python_path() -> PathBuf {
+    match std::env::var_os("PALISADE_PYTHON") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => workspace_root().join(".venv").join("bin").join("python"),
+    }
+}
+
+type RequestLog = Arc<Mutex<Vec<(String, String)>>>;
+
+/// A running Flask fixture app on `127.0.0.1`; dropping it kills the process.
+pub struct FlaskFixture {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    app: FlaskApp,
+    child: Child,
+    requests: RequestLog,
+    stderr_tail: Arc<Mutex<VecDeque<String>>>,
+    readers: Vec<JoinHandle<()>>,
+    log_file: PathBuf,
+    // Holds the log file's directory until the fixture is dropped.
+    _log_dir: tempfile::TempDir,
+}
+
+impl FlaskFixture {
+    /// Starts `app` and waits (up to [`STARTUP_TIMEOUT`]) until it listens.
+    pub fn start(app: FlaskApp) -> Result<FlaskFixture, String> {
+        let python = python_path();
+        if !python.exists() {
+            return Err(format!(
+                "Python interpreter not found at {}: run scripts/setup-test-env.sh (or set PALISADE_PYTHON)",
+                python.display()
+            ));
+        }
+        let fixture_dir = flask_fixture_dir();
+        let log_dir =
+            tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        let log_file = log_dir.path().join(format!("{}.log", app.module()));
+        let mut child = Command::new(&python)
+            .arg("-u")
+            .arg(fixture_dir.join("run.py"))
+            .arg(app.module())
+            .current_dir(&fixture_dir)
+            .env("FLASK_LOG_FILE", &log_file)
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                format!(
+                    "cannot run {}: {e} (run scripts/setup-test-env.sh)",
+                    python.display()
+                )
+            })?;
+
+        let requests: RequestLog = Arc::default();
+        let stderr_tail: Arc<Mutex<VecDeque<String>>> = Arc::default();
+        let (port_tx, port_rx) = mpsc::channel::<u16>();
+        let mut readers = Vec::new();
+        if let Some(stdout) = child.stdout.take() {
+            readers.push(spawn_stdout_reader(stdout, port_tx, requests.clone()));
+        }
+        if let Some(stderr) = child.stderr.take() {
+            readers.push(spawn_stderr_reader(stderr, stderr_tail.clone()));
+        }
+        let mut fixture = FlaskFixture {
+            base_url: String::new(),
+            app,
+            child,
+            requests,
+            stderr_tail,
+            readers,
+            log_file,
+            _log_dir: log_dir,
+        };
+        match port_rx.recv_timeout(STARTUP_TIMEOUT) {
+            Ok(port) => {
+                fixture.base_url = format!("http://127.0.0.1:{port}");
+                Ok(fixture)
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                Err(fixture.startup_error(&format!("no `PORT n` line within {STARTUP_TIMEOUT:?}")))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Err(fixture.startup_error("the app exited before listening"))
+            }
+        }
+    }
+
+    /// Kills the child and describes the failure with the tail of its stderr.
+    fn startup_error(&mut self, what: &str) -> String {
+        self.stop();
+        let tail: Vec<String> = self
+            .stderr_tail
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned()
+            .collect();
+        format!(
+            "Flask fixture {} failed to start: {what}; stderr:\n{}",
+            self.app.module(),
+            tail.join("\n")
+        )
+    }
+
+    /// Which app this is.
+    pub fn app(&self) -> FlaskApp {
+        self.app
+    }
+
+    /// Requests the app has received so far, `(method, path?query)`, oldest
+    /// first. The app logs a request before handling it, so every request
+    /// whose response arrived is normally here; use
+    /// [`FlaskFixture::wait_for_requests`] to avoid the small race.
+    pub fn requests(&self) -> Vec<(String, String)> {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Waits until at least `count` requests are logged or `timeout` passes,
+    /// and returns the log.
+    pub fn wait_for_requests(&self, count: usize, timeout: Duration) -> Vec<(String, String)> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let log = self.requests();
+            if log.len() >= count || Instant::now() >= deadline {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The application's own log file (`$FLASK_LOG_FILE`), once the app has
+    /// written to it; removed when the fixture is dropped.
+    pub fn log_file(&self) -> Option<PathBuf> {
+        self.log_file.exists().then(|| self.log_file.clone())
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
+        }
+    }
+}
+
+impl Drop for FlaskFixture {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Parses one stdout line of `run.py`.
+enum Line {
+    Port(u16),
+    Request(String, String),
+    Other,
+}
+
+fn parse_line(line: &str) -> Line {
+    let mut parts = line.trim_end().splitn(3, ' ');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some("PORT"), Some(port), None) => port.parse().map(Line::Port).unwrap_or(Line::Other),
+        (Some("REQ"), Some(method), Some(target)) => {
+            Line::Request(method.to_string(), target.to_string())
+        }
+        _ => Line::Other,
+    }
+}
+
+fn spawn_stdout_reader(
+    stdout: ChildStdout,
+    port_tx: mpsc::Sender<u16>,
+    requests: RequestLog,
+) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        // Lines are bounded so a misbehaving child cannot exhaust memory.
+        let mut reader = BufReader::new(stdout);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match reader.by_ref().take(64 * 1024).read_until(b'\n', &mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            match parse_line(&String::from_utf8_lossy(&buf)) {
+                Line::Port(port) => {
+                    let _ = port_tx.send(port);
+                }
+                Line::Request(method, target) => {
+                    let mut log = requests.lock().unwrap_or_else(|e| e.into_inner());
+                    if log.len() < MAX_LOGGED_REQUESTS {
+                        log.push((method, target));
+                    }
+                }
+                Line::Other => {}
+            }
+        }
+    })
+}
+
+fn spawn_stderr_reader(stderr: ChildStderr, tail: Arc<Mutex<VecDeque<String>>>) -> JoinHandle<()> {
+    std::thread::spawn(move || {
+        // Always drained: Werkzeug logs each request to stderr and a full pipe would block the app.
+        let mut reader = BufReader::new(stderr);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match reader.by_ref().take(64 * 1024).read_until(b'\n', &mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
+            if tail.len() == STDERR_TAIL_LINES {
+                tail.pop_front();
+            }
+            tail.push_back(String::from_utf8_lossy(&buf).trim_end().to_string());
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_run_py_lines() {
+        assert!(matches!(parse_line("PORT 41234\n"), Line::Port(41234)));
+        assert!(matches!(parse_line("PORT x"), Line::Other));
+        match parse_line("REQ GET /api/v1/keys?limit=5\n") {
+            Line::Request(m, p) => {
+                assert_eq!((m.as_str(), p.as_str()), ("GET", "/api/v1/keys?limit=5"))
+            }
+            _ => panic!("not a request line"),
+        }
+        assert!(matches!(parse_line(" * Debugger is active!"), Line::Other));
+    }
+
+    #[test]
+    fn workspace_root_holds_the_fixtures() {
+        assert!(workspace_root().join("Cargo.toml").is_file());
+        assert!(flask_fixture_dir().join("run.py").is_file());
+    }
+}

@@ -1,0 +1,186 @@
+//! Command-line interface definition.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "palisade", version, about = "Black-box API security scanner", long_about = None)]
+#[command(after_help = "Exit codes: 0 scan done and gates passed; 1 a gate failed (--fail-under, --fail-on);\n2 usage or configuration error; 3 target unreachable or scan aborted.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan an API.
+    Scan(ScanArgs),
+    /// List every rule (code, category, severity, title).
+    Checks(ChecksArgs),
+    /// Start the built-in vulnerable API on loopback and scan it.
+    Demo(DemoArgs),
+    /// Find secrets, PII and debug leaks in files, directories, logs, HAR captures or stdin (-).
+    Detect(DetectCliArgs),
+    /// Detector rules: `palisade rules check` verifies every rule against its examples.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct OutputArgs {
+    /// Output format: pretty, json, sarif, junit, markdown, html.
+    #[arg(short, long)]
+    pub format: Option<String>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Do not show the progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Args, Debug, Default, Clone)]
+pub struct ScanArgs {
+    /// Base URL of the API, e.g. https://api.example.test/
+    pub url: String,
+
+    /// OpenAPI/Swagger document (file path or URL on the target).
+    #[arg(long, value_name = "FILE|URL")]
+    pub spec: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// Only these rules or categories (comma-separated codes like DE001, or ids like data_exposure).
+    #[arg(long, value_delimiter = ',')]
+    pub checks: Vec<String>,
+
+    /// Fail (exit 1) when the grade is below GRADE or the score below SCORE, e.g. B or 80.
+    #[arg(long, value_name = "GRADE|SCORE")]
+    pub fail_under: Option<String>,
+
+    /// Fail (exit 1) when a finding at or above SEVERITY exists.
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+
+    /// What the API handles: financial, medical, public, internal or general (changes weights).
+    #[arg(long)]
+    pub context: Option<String>,
+
+    /// Configuration file (default: ./palisade.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Requests in flight at once [default: 8].
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// Requests per second [default: 50].
+    #[arg(long)]
+    pub rate: Option<f64>,
+    /// Per-request timeout in seconds [default: 10].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Whole-scan time limit in seconds [default: 300].
+    #[arg(long, value_name = "SECS")]
+    pub max_time: Option<u64>,
+    /// Most requests the scan may send [default: 5000].
+    #[arg(long)]
+    pub max_requests: Option<u64>,
+    /// Most response-body bytes read per request, after decompression [default: 2097152].
+    #[arg(long, value_name = "BYTES")]
+    pub max_body: Option<usize>,
+
+    /// Also allow this HTTP method (repeatable). Default scans send only GET, HEAD and OPTIONS.
+    #[arg(long = "allow-method", value_name = "METHOD")]
+    pub allow_methods: Vec<String>,
+    /// Allow every method (active testing). Only against targets you own.
+    #[arg(long)]
+    pub active: bool,
+    /// Also allow requests to this origin (repeatable), e.g. https://auth.example.test
+    #[arg(long = "scope", value_name = "URL")]
+    pub scope: Vec<String>,
+
+    /// Extra request header 'Name: value' (repeatable). Values are never printed.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE", env = "PALISADE_HEADER", hide_env_values = true)]
+    pub headers: Vec<String>,
+    /// Bearer token for Authorization.
+    #[arg(long, env = "PALISADE_BEARER", hide_env_values = true)]
+    pub bearer: Option<String>,
+    /// Basic credentials user:pass.
+    #[arg(long, env = "PALISADE_BASIC", hide_env_values = true)]
+    pub basic: Option<String>,
+    /// Cookie header value.
+    #[arg(long, env = "PALISADE_COOKIE", hide_env_values = true)]
+    pub cookie: Option<String>,
+    /// API key NAME=VALUE, sent as a header (or a query parameter with --api-key-in query).
+    #[arg(long, env = "PALISADE_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Where the API key goes: header or query [default: header].
+    #[arg(long, value_name = "header|query")]
+    pub api_key_in: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ChecksArgs {
+    /// Print the rule catalogue as Markdown (docs/rules.md).
+    #[arg(long)]
+    pub markdown: bool,
+    /// Print the rules as JSON.
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Only serve the demo API (until Ctrl-C) so other tools can be pointed at it.
+    #[arg(long)]
+    pub serve: bool,
+    /// Serve/scan the hardened twin instead of the vulnerable API.
+    #[arg(long)]
+    pub hardened: bool,
+    /// Port for --serve (default: an ephemeral port).
+    #[arg(long)]
+    pub port: Option<u16>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DetectCliArgs {
+    /// Files or directories (recursive, .gitignore respected, binaries skipped), or - for stdin.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Output format: pretty, json or sarif.
+    #[arg(short, long, default_value = "pretty")]
+    pub format: String,
+    /// Write the findings to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above SEVERITY exists.
+    #[arg(long, default_value = "low", value_name = "SEVERITY")]
+    pub fail_on: String,
+    /// Report only findings at or above SEVERITY.
+    #[arg(long, default_value = "info", value_name = "SEVERITY")]
+    pub min_severity: String,
+    /// Only these kinds: secret, pii, debug, internal (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub kinds: Vec<String>,
+    /// Suppress findings whose fingerprints are in FILE (a previous `-f json` output).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// Verify every detector rule against its positive and negative examples (and speed, in release builds).
+    Check,
+    /// List the detector rules.
+    List,
+}

@@ -1,0 +1,106 @@
+//! `palisade.toml`: the same options as the `scan` flags. Flags win.
+
+use crate::cli::ScanArgs;
+use anyhow::{Context as _, Result};
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub scan: ScanConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScanConfig {
+    pub spec: Option<String>,
+    pub format: Option<String>,
+    pub output: Option<String>,
+    #[serde(default)]
+    pub checks: Vec<String>,
+    pub fail_under: Option<String>,
+    pub fail_on: Option<String>,
+    pub context: Option<String>,
+    pub concurrency: Option<usize>,
+    pub rate: Option<f64>,
+    pub timeout: Option<u64>,
+    pub max_time: Option<u64>,
+    pub max_requests: Option<u64>,
+    pub max_body: Option<usize>,
+    #[serde(default)]
+    pub allow_methods: Vec<String>,
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub scope: Vec<String>,
+    /// Non-secret headers only; put credentials in PALISADE_* variables.
+    #[serde(default)]
+    pub headers: Vec<String>,
+    pub api_key_in: Option<String>,
+}
+
+/// Load the config file named by `--config`, else `./palisade.toml` if it exists.
+pub fn load(explicit: Option<&Path>) -> Result<ConfigFile> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let default = Path::new("palisade.toml");
+            if !default.exists() {
+                return Ok(ConfigFile::default());
+            }
+            default.to_path_buf()
+        }
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+/// Fill every flag the user did not give from the config file.
+pub fn merge(mut args: ScanArgs, cfg: ScanConfig) -> ScanArgs {
+    args.spec = args.spec.or(cfg.spec);
+    args.output.format = args.output.format.or(cfg.format);
+    args.output.output = args.output.output.or(cfg.output.map(Into::into));
+    if args.checks.is_empty() {
+        args.checks = cfg.checks;
+    }
+    args.fail_under = args.fail_under.or(cfg.fail_under);
+    args.fail_on = args.fail_on.or(cfg.fail_on);
+    args.context = args.context.or(cfg.context);
+    args.concurrency = args.concurrency.or(cfg.concurrency);
+    args.rate = args.rate.or(cfg.rate);
+    args.timeout = args.timeout.or(cfg.timeout);
+    args.max_time = args.max_time.or(cfg.max_time);
+    args.max_requests = args.max_requests.or(cfg.max_requests);
+    args.max_body = args.max_body.or(cfg.max_body);
+    if args.allow_methods.is_empty() {
+        args.allow_methods = cfg.allow_methods;
+    }
+    args.active = args.active || cfg.active.unwrap_or(false);
+    if args.scope.is_empty() {
+        args.scope = cfg.scope;
+    }
+    args.headers.extend(cfg.headers);
+    args.api_key_in = args.api_key_in.or(cfg.api_key_in);
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_file() {
+        let cfg: ConfigFile = toml::from_str("[scan]\nconcurrency = 2\nrate = 5.0\nfail-on = \"high\"\n").unwrap();
+        let args = ScanArgs { concurrency: Some(4), ..Default::default() };
+        let merged = merge(args, cfg.scan);
+        assert_eq!(merged.concurrency, Some(4));
+        assert_eq!(merged.rate, Some(5.0));
+        assert_eq!(merged.fail_on.as_deref(), Some("high"));
+    }
+
+    #[test]
+    fn unknown_keys_are_an_error() {
+        assert!(toml::from_str::<ConfigFile>("[scan]\nconcurency = 2\n").is_err());
+    }
+}
