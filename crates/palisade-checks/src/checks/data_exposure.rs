@@ -130,7 +130,8 @@ fn finding_for(
         Kind::Internal => format!("{} in {location}", m.rule_name),
     };
     let message = match &m.context {
-        Some(c) if m.kind == Kind::Secret => format!("{what}, under field '{c}'."),
+        Some(c) if m.kind == Kind::Secret && is_field_name(c) => format!("{what}, under field '{c}'."),
+        Some(c) if m.kind == Kind::Secret => format!("{what} ({c})."),
         _ => format!("{what}."),
     };
     let finding = match m.kind {
@@ -153,6 +154,11 @@ fn finding_for(
                 ..Default::default()
             }),
     )
+}
+
+/// Detector contexts are field names (`key`, `api_key`) or descriptions (`postgres://`, `alg=HS256`).
+fn is_field_name(c: &str) -> bool {
+    !c.is_empty() && c.len() <= 64 && c.chars().all(|ch| ch.is_ascii_alphanumeric() || "_- .".contains(ch))
 }
 
 /// A short, already-redacted window of text around a match.
