@@ -30,6 +30,26 @@ pub fn active_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn Check>> {
         Arc::new(checks::data_exposure::KeyReflection),
         Arc::new(checks::authentication::AuthNotEnforced),
         Arc::new(checks::bfla::UnauthenticatedStateChange),
+        Arc::new(checks::jwt::JwtAlgNone),
+        Arc::new(checks::jwt::ApiKeyInQuery),
+        Arc::new(checks::bola::SequentialIds),
+        Arc::new(checks::bola::CrossIdentity),
+        Arc::new(checks::bfla_admin::AdminFunctions),
+        Arc::new(checks::property_authorization::UndeclaredProperties),
+        Arc::new(checks::property_authorization::MassAssignmentSurface),
+        Arc::new(checks::input_validation::Cors),
+        Arc::new(checks::input_validation::DangerousMethods),
+        Arc::new(checks::input_validation::GraphqlIntrospection),
+        Arc::new(checks::rate_limiting::BurstRateLimit),
+        Arc::new(checks::rate_limiting::PageSize),
+        Arc::new(checks::inventory_surface::DeprecatedLive),
+        Arc::new(checks::inventory_surface::OldVersions),
+        Arc::new(checks::inventory_surface::PublicMetrics),
+        Arc::new(checks::inventory_surface::SpecDrift),
+        Arc::new(checks::ssrf::Ssrf),
+        Arc::new(checks::ssrf::OpenRedirect),
+        Arc::new(checks::unsafe_consumption::SpecReview),
+        Arc::new(checks::llm::PromptProbes),
     ];
     all.into_iter().filter(|c| categories.is_none_or(|cs| cs.contains(&c.category()))).collect()
 }
@@ -41,6 +61,10 @@ pub fn passive_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn PassiveChe
         Arc::new(checks::transport::Transport),
         Arc::new(checks::transport::ContentTypeOptions),
         Arc::new(checks::transport::VersionBanner),
+        Arc::new(checks::unsafe_consumption::UpstreamPassthrough),
+        Arc::new(checks::llm::ModelDisclosure),
+        Arc::new(checks::jwt::JwtInResponses::default()),
+        Arc::new(checks::property_authorization::SensitiveProperties),
     ];
     all.into_iter().filter(|c| categories.is_none_or(|cs| cs.contains(&c.category()))).collect()
 }

@@ -33,7 +33,7 @@ const RATE_TABLE_CAPACITY: usize = 10_000;
 
 const BANNER_SERVER: &str = "Werkzeug/2.0.1 Python/3.8.5";
 const BANNER_POWERED_BY: &str = "Flask/2.0.1";
-const UPSTREAM: &str = "weather-backend.internal:8080";
+const UPSTREAM: &str = "http://weather-backend.internal:8080";
 
 /// Shared state of one demo server.
 pub(crate) struct AppState {
@@ -362,7 +362,7 @@ fn finish(
                 set(
                     headers,
                     "access-control-allow-methods",
-                    "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+                    "GET, POST, PUT, PATCH, DELETE, OPTIONS, TRACE",
                 );
                 match requested {
                     Some(h) => {
@@ -629,7 +629,19 @@ async fn token(State(state): State<Shared>, headers: HeaderMap) -> Response {
             return r;
         }
     }
-    let claims = json!({"sub": "user-2", "name": "Bob Nguyen", "role": "user", "iat": 1_764_000_000, "exp": 4_102_444_800u64});
+    let mut claims = json!({"sub": "user-2", "name": "Bob Nguyen", "role": "user", "iat": 1_764_000_000, "exp": 4_102_444_800u64});
+    if state.hardened {
+        // Short-lived: one hour from now.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        claims["iat"] = json!(now);
+        claims["exp"] = json!(now + 3600);
+    } else {
+        // Regulated data readable by anyone holding the token (AU005's fixture).
+        claims["ssn"] = json!("512-44-1232");
+    }
     let token = jwt::sign_hs256(&claims, &state.jwt_secret);
     json_response(
         StatusCode::OK,

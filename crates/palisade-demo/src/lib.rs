@@ -40,8 +40,26 @@ pub fn openapi_json(hardened: bool) -> &'static str {
     HARDENED.get_or_init(|| {
         let mut spec: serde_json::Value = serde_json::from_str(OPENAPI_JSON).expect("the demo spec is valid JSON");
         spec["paths"]["/api/v1/cache/purge"]["get"]["security"] = serde_json::json!([{"ApiKeyAuth": []}]);
+        harden_spec_auth_and_input(&mut spec);
         serde_json::to_string_pretty(&spec).expect("serialisable")
     })
+}
+
+/// The hardened twin never reads the key from the query string (so its spec
+/// does not declare `api_key` there) and only lets clients write a key's
+/// `name` and `scopes` (no `owner_id`/`is_admin`, no extra properties).
+pub fn harden_spec_auth_and_input(spec: &mut serde_json::Value) {
+    if let Some(params) = spec["paths"]["/api/v1/resource"]["get"]["parameters"].as_array_mut() {
+        params.retain(|p| p["name"] != "api_key");
+    }
+    let body = &mut spec["paths"]["/api/v1/keys"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    if let Some(props) = body["properties"].as_object_mut() {
+        props.remove("owner_id");
+        props.remove("is_admin");
+    }
+    if body.is_object() {
+        body["additionalProperties"] = serde_json::Value::Bool(false);
+    }
 }
 
 /// How long [`DemoServer::shutdown`] waits for open connections.

@@ -94,6 +94,8 @@ pub struct ScanContext {
     observed: Mutex<HashSet<ExchangeId>>,
     /// Response bodies are not kept; only small facts checks ask for later.
     statuses: Mutex<HashMap<ExchangeId, u16>>,
+    /// The out-of-band canary listener, started on first use by [`ScanContext::oob`].
+    oob: tokio::sync::OnceCell<Option<std::sync::Arc<crate::oob::OobListener>>>,
 }
 
 impl ScanContext {
@@ -117,7 +119,25 @@ impl ScanContext {
             passive,
             observed: Mutex::new(HashSet::new()),
             statuses: Mutex::new(HashMap::new()),
+            oob: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// The scan's out-of-band canary listener (loopback only), started on
+    /// first use and stopped with the context. `None` when it cannot bind.
+    pub async fn oob(&self) -> Option<std::sync::Arc<crate::oob::OobListener>> {
+        self.oob
+            .get_or_init(|| async {
+                match crate::oob::OobListener::start_loopback().await {
+                    Ok(l) => Some(std::sync::Arc::new(l)),
+                    Err(e) => {
+                        tracing::warn!("out-of-band listener could not start: {e}");
+                        None
+                    }
+                }
+            })
+            .await
+            .clone()
     }
 
     /// Send a request and show the response to every passive check once.

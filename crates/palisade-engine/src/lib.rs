@@ -21,6 +21,7 @@
 
 pub mod check;
 pub mod discovery;
+pub mod oob;
 pub mod scan;
 pub mod soft404;
 pub mod triage;

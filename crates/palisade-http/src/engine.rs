@@ -51,6 +51,9 @@ struct Inner {
     cache: Mutex<HashMap<CacheKey, Arc<OnceCell<Response>>>>,
     /// Body bytes held by the cache.
     cache_bytes: AtomicU64,
+    /// URLs a read-only policy may still POST a small JSON body to, with the
+    /// number of POSTs left (see [`Engine::permit_text_post`]).
+    text_posts: Mutex<HashMap<String, u32>>,
 }
 
 /// Most body bytes the cache keeps, so a long scan's memory stays bounded.
@@ -110,6 +113,7 @@ impl Engine {
                 events: Mutex::new(None),
                 cache: Mutex::new(HashMap::new()),
                 cache_bytes: AtomicU64::new(0),
+                text_posts: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -117,12 +121,20 @@ impl Engine {
     /// Send a request: method policy, scope, cache, bounds, redirects and
     /// Retry-After are all applied here and nowhere else.
     pub async fn send(&self, req: ProbeRequest) -> Result<Response, HttpError> {
+        let mut req = req;
         let method = match CheckedMethod::check(&self.inner.cfg.policy, &req.method) {
             Ok(m) => m,
-            Err(e) => {
-                self.count(|h| h.refused += 1);
-                return Err(e);
-            }
+            Err(e) => match self.take_text_post(&mut req) {
+                Ok(Some(m)) => m,
+                Ok(None) => {
+                    self.count(|h| h.refused += 1);
+                    return Err(e);
+                }
+                Err(refusal) => {
+                    self.count(|h| h.refused += 1);
+                    return Err(refusal);
+                }
+            },
         };
         if !self.inner.cfg.scope.contains(&req.url) {
             self.count(|h| h.refused += 1);
@@ -170,6 +182,68 @@ impl Engine {
             }
         }
         Ok(response)
+    }
+
+    /// Let a read-only policy send a few POSTs to exactly `url` (same scheme,
+    /// host, port, path and query; no fragment): each must carry a JSON body
+    /// of at most [`crate::TEXT_POST_MAX_BODY`] bytes, is never redirected,
+    /// never cached, and at most [`crate::TEXT_POST_MAX_PER_URL`] are sent per
+    /// URL over the engine's life (granting again does not add more). Scope,
+    /// budgets and every other bound still apply. This is the one POST a
+    /// default scan sends: the LLM check's prompt probes to detected AI endpoints.
+    pub fn permit_text_post(&self, url: &Url) {
+        let mut url = url.clone();
+        url.set_fragment(None);
+        lock(&self.inner.text_posts)
+            .entry(url.as_str().to_string())
+            .or_insert(crate::TEXT_POST_MAX_PER_URL);
+    }
+
+    /// POSTs still permitted to `url` under [`Engine::permit_text_post`].
+    pub fn text_posts_left(&self, url: &Url) -> u32 {
+        lock(&self.inner.text_posts)
+            .get(url.as_str())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// `Ok(Some)` when `req` is a POST the policy refused but a text-POST
+    /// grant covers (one use of the grant is taken and the request is made
+    /// safe: no redirects, no cache, JSON content type); `Ok(None)` when no
+    /// grant applies; `Err` when a grant exists but the request breaks its terms.
+    fn take_text_post(&self, req: &mut ProbeRequest) -> Result<Option<CheckedMethod>, HttpError> {
+        if req.method != "POST" {
+            return Ok(None);
+        }
+        let key = req.url.as_str().to_string();
+        let mut grants = lock(&self.inner.text_posts);
+        let Some(left) = grants.get_mut(&key) else {
+            return Ok(None);
+        };
+        let refuse = |why: &str| HttpError::Other {
+            reason: format!("text POST to {} refused: {why}", masked(&req.url)),
+        };
+        if *left == 0 {
+            return Err(refuse("its probe allowance is used up"));
+        }
+        let body_ok = req.body.as_ref().is_some_and(|b| {
+            b.len() <= crate::TEXT_POST_MAX_BODY && serde_json::from_slice::<serde_json::Value>(b).is_ok()
+        });
+        if !body_ok {
+            return Err(refuse(&format!("the body must be JSON of at most {} bytes", crate::TEXT_POST_MAX_BODY)));
+        }
+        let content_type = req.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+        match content_type {
+            Some((_, v)) if !v.trim().to_ascii_lowercase().starts_with("application/json") => {
+                return Err(refuse("the content type must be application/json"));
+            }
+            Some(_) => {}
+            None => req.headers.push(("content-type".into(), "application/json".into())),
+        }
+        *left -= 1;
+        req.follow_redirects = false;
+        req.use_cache = false;
+        Ok(Some(CheckedMethod::permitted_text_post()))
     }
 
     /// Emit `ScanEvent::Request` for every recorded exchange from now on.

@@ -41,7 +41,7 @@ pub use config::{EngineConfig, DEFAULT_IDENTITY};
 pub use credentials::{AuthMode, Credentials};
 pub use engine::Engine;
 pub use error::HttpError;
-pub use policy::{CheckedMethod, MethodPolicy};
+pub use policy::{CheckedMethod, MethodPolicy, TEXT_POST_MAX_BODY, TEXT_POST_MAX_PER_URL};
 pub use request::ProbeRequest;
 pub use response::Response;
 pub use scope::Scope;

@@ -10,6 +10,11 @@ const STANDARD: [&str; 9] = [
     "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "TRACE", "CONNECT",
 ];
 
+/// Most body bytes a POST sent under [`crate::Engine::permit_text_post`] may carry.
+pub const TEXT_POST_MAX_BODY: usize = 4096;
+/// Most POSTs one [`crate::Engine::permit_text_post`] grant allows to its URL.
+pub const TEXT_POST_MAX_PER_URL: u32 = 8;
+
 /// Which methods may be sent. Default: GET, HEAD, OPTIONS only, because a
 /// scan must never change the state of the system it examines unless the
 /// operator asked for it.
@@ -86,6 +91,12 @@ impl CheckedMethod {
     /// True for methods whose responses the engine may cache and share.
     pub fn is_read_only(&self) -> bool {
         READ_ONLY.contains(&self.as_str())
+    }
+
+    /// POST sent under an [`crate::Engine::permit_text_post`] grant. Only the
+    /// engine builds it, after checking the grant, the URL and the body.
+    pub(crate) fn permitted_text_post() -> Self {
+        CheckedMethod(http::Method::POST)
     }
 
     pub(crate) fn to_http(&self) -> http::Method {

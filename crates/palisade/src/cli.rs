@@ -125,6 +125,10 @@ pub struct ScanArgs {
     /// Where the API key goes: header or query [default: header].
     #[arg(long, value_name = "header|query")]
     pub api_key_in: Option<String>,
+    /// A named identity NAME='Header: value' (repeatable; repeat a NAME to add headers).
+    /// Two or more identities enable cross-user object access checks (BO002). Values are never printed.
+    #[arg(long = "identity", value_name = "NAME='HEADER: VALUE'")]
+    pub identities: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -121,6 +121,9 @@ fn engine_config(args: &ScanArgs, target: &Url) -> Result<EngineConfig, Failure>
     if let Some(creds) = credentials(args)? {
         identities.insert("default".to_string(), creds);
     }
+    for (name, creds) in named_identities(&args.identities)? {
+        identities.insert(name, creds);
+    }
     let mut cfg = EngineConfig { policy, scope, identities, ..EngineConfig::default() };
     if let Some(c) = args.concurrency {
         cfg.concurrency = c.clamp(1, 256);
@@ -140,6 +143,29 @@ fn engine_config(args: &ScanArgs, target: &Url) -> Result<EngineConfig, Failure>
         cfg.max_body_bytes = b.max(1024);
     }
     Ok(cfg)
+}
+
+/// `--identity NAME='Header: value'`, grouped by name (a repeated name adds headers).
+fn named_identities(specs: &[String]) -> Result<BTreeMap<String, Credentials>, Failure> {
+    let mut out: BTreeMap<String, Credentials> = BTreeMap::new();
+    for spec in specs {
+        let usage = || Failure::usage("invalid --identity (expected NAME='Header: value')", "e.g. --identity alice='Authorization: Bearer $ALICE_TOKEN'");
+        let (name, header) = spec.split_once('=').ok_or_else(usage)?;
+        let name = name.trim();
+        let (h, v) = header.split_once(':').ok_or_else(usage)?;
+        if name.is_empty() || name == "default" || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+            return Err(Failure::usage(
+                format!("invalid identity name '{name}'"),
+                "use letters, digits, '-', '_' or '.' (and not 'default', which --bearer/--header set)",
+            ));
+        }
+        if h.trim().is_empty() || v.trim().is_empty() {
+            return Err(usage());
+        }
+        let creds = out.remove(name).unwrap_or_default().header(h.trim(), v.trim());
+        out.insert(name.to_string(), creds);
+    }
+    Ok(out)
 }
 
 fn credentials(args: &ScanArgs) -> Result<Option<Credentials>, Failure> {

@@ -2,9 +2,19 @@
 
 pub mod authentication;
 pub mod bfla;
+pub mod bfla_admin;
+pub mod bola;
 pub mod data_exposure;
+pub mod input_validation;
 pub mod inventory;
+pub mod inventory_surface;
+pub mod jwt;
+pub mod llm;
+pub mod property_authorization;
+pub mod rate_limiting;
+pub mod ssrf;
 pub mod transport;
+pub mod unsafe_consumption;
 
 use palisade_http::ProbeRequest;
 

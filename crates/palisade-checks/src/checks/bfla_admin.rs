@@ -1,0 +1,149 @@
+//! BFLA: administrative functions answered without credentials (BF002).
+
+use super::clip;
+use crate::rules::bf002_admin_function_exposed;
+use async_trait::async_trait;
+use palisade_core::{Category, Endpoint, Evidence, Finding, RuleMeta};
+use palisade_engine::triage::{concrete_path, state_changing_reason};
+use palisade_engine::{Check, CheckFailure, ScanContext};
+use palisade_http::{AuthMode, ProbeRequest};
+
+/// Built-in administrative paths probed on every target.
+pub const ADMIN_PATHS: &[&str] =
+    &["/admin", "/admin/", "/admin/users", "/api/admin", "/api/admin/users", "/internal", "/api/internal", "/manage", "/management"];
+/// Most anonymous requests BF002 sends (spec operations first, then [`ADMIN_PATHS`]).
+pub const MAX_PROBES: usize = 30;
+/// Words that mark an operation as administrative (path segment, tag or operationId word).
+const ADMIN_WORDS: &[&str] = &["admin", "administration", "internal", "manage", "management", "superuser", "staff", "backoffice"];
+
+fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if c.is_uppercase() && prev_lower && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = c.is_lowercase();
+            cur.extend(c.to_lowercase());
+        } else {
+            prev_lower = false;
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// True when the spec names or tags the operation as administrative.
+pub fn is_admin_operation(ep: &Endpoint) -> bool {
+    let mut texts: Vec<&str> = vec![ep.path.as_str()];
+    texts.extend(ep.tags.iter().map(String::as_str));
+    texts.extend(ep.operation_id.as_deref());
+    texts.iter().any(|t| words(t).iter().any(|w| ADMIN_WORDS.contains(&w.as_str())))
+}
+
+/// What the response holds, without values (an admin listing is full of
+/// hashes and personal data the detector may not redact): JSON property
+/// names, else a short redacted text excerpt.
+fn summary(resp: &palisade_http::Response, redacted: &str) -> String {
+    fn names(v: &serde_json::Value, out: &mut Vec<String>, depth: usize) {
+        match v {
+            serde_json::Value::Object(m) if depth < 3 => {
+                for (k, v) in m {
+                    if !out.contains(k) {
+                        out.push(k.clone());
+                    }
+                    names(v, out, depth + 1);
+                }
+            }
+            serde_json::Value::Array(a) if depth < 3 => {
+                if let Some(first) = a.first() {
+                    names(first, out, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    match resp.json() {
+        Some(v) => {
+            let mut out = Vec::new();
+            names(&v, &mut out, 0);
+            clip(&format!("HTTP {} JSON properties: {}", resp.status, out.join(", ")), 160)
+        }
+        None => clip(&format!("HTTP {} {}", resp.status, redacted.split_whitespace().collect::<Vec<_>>().join(" ")), 80),
+    }
+}
+
+/// BF002.
+pub struct AdminFunctions;
+
+#[async_trait]
+impl Check for AdminFunctions {
+    fn name(&self) -> &'static str {
+        "bfla/admin-functions"
+    }
+    fn category(&self) -> Category {
+        Category::Bfla
+    }
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        &[&bf002_admin_function_exposed::RULE]
+    }
+
+    async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
+        // (label, url path relative to base or origin, relative-to-base?)
+        let mut probes: Vec<(String, String, bool)> = ctx
+            .inventory
+            .endpoints
+            .iter()
+            .filter(|e| e.method == "GET" && state_changing_reason(e).is_none() && is_admin_operation(e))
+            .map(|e| (e.label(), concrete_path(e), true))
+            .collect();
+        for p in ADMIN_PATHS {
+            let trimmed = p.trim_end_matches('/');
+            if !probes.iter().any(|(_, path, _)| path.split('?').next().unwrap_or("").trim_end_matches('/') == trimmed) {
+                probes.push((format!("GET {p}"), (*p).to_string(), false));
+            }
+        }
+        probes.truncate(MAX_PROBES);
+        for (label, path, relative) in probes {
+            let url = if relative { ctx.endpoint_url(&path)? } else { ctx.url_for(&path)? };
+            let Ok(resp) = ctx.send(ProbeRequest::get(url).auth(AuthMode::Anonymous).no_redirects()).await else { continue };
+            if !resp.is_success() || resp.body.is_empty() || ctx.soft404.is_not_found(&resp, &path) {
+                continue;
+            }
+            let text = resp.text();
+            let lower = text.to_ascii_lowercase();
+            // A login form is the server asking for credentials.
+            if lower.contains("<form") && (lower.contains("password") || lower.contains("login") || lower.contains("sign in")) {
+                continue;
+            }
+            let redacted = palisade_detect::Detector::builtin().redact(&text);
+            let r = &bf002_admin_function_exposed::RULE;
+            ctx.report(
+                Finding::new(
+                    r,
+                    label.clone(),
+                    format!(
+                        "The administrative operation {label} answered HTTP {} with {} bytes to a request without credentials.",
+                        resp.status,
+                        resp.body.len()
+                    ),
+                    "",
+                )
+                .evidence(Evidence {
+                    exchange: Some(resp.exchange_id),
+                    location: "response.body".into(),
+                    excerpt: summary(&resp, &redacted),
+                    ..Default::default()
+                }),
+            );
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,336 @@
+//! Rate Limiting: a bounded burst (RL001) and uncapped page sizes (RL002).
+//! Every probe is a GET, paced by the engine's `--rate`.
+
+use super::clip;
+use crate::rules::{rl001_no_rate_limit, rl002_unbounded_page_size};
+use async_trait::async_trait;
+use palisade_core::{Category, Confidence, Evidence, Finding, ParamLocation, RuleMeta, Severity};
+use palisade_engine::triage::{concrete_path, state_changing_reason};
+use palisade_engine::{Check, CheckFailure, ScanContext};
+use palisade_http::{ProbeRequest, Response, Url};
+use serde_json::Value;
+
+/// Requests in RL001's burst. The engine paces them at `--rate`; the burst
+/// stops at the first 429.
+pub const BURST_REQUESTS: usize = 20;
+
+/// Fewer successful answers than this and RL001 draws no conclusion.
+const BURST_MIN_ANSWERS: usize = BURST_REQUESTS / 2;
+
+/// Headers that say a rate limit exists.
+const RATE_LIMIT_HEADERS: &[&str] = &[
+    "ratelimit",
+    "ratelimit-policy",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "x-rate-limit-limit",
+    "x-rate-limit-remaining",
+    "x-rate-limit-reset",
+    "retry-after",
+];
+
+/// Query parameters that set a page size (compared case-insensitively).
+const PAGE_SIZE_PARAMS: &[&str] =
+    &["limit", "page_size", "pagesize", "per_page", "perpage", "size", "max_results", "maxresults", "count", "take", "top", "$top"];
+
+/// Most list operations RL002 probes (two requests each).
+pub const PAGE_SIZE_MAX_OPERATIONS: usize = 4;
+
+/// The page size a client normally asks for, and the one no server should honour.
+const SMALL_PAGE: u32 = 100;
+const HUGE_PAGE: u32 = 100_000;
+
+/// Without item counts, a large page this many times bigger than the small one counts.
+const SIZE_RATIO: usize = 5;
+/// ... and at least this many bytes bigger.
+const SIZE_MIN_GROWTH: usize = 64 * 1024;
+
+/// Rate-limit facts of one answer.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct RateFacts {
+    /// Names of rate-limit headers present.
+    present: Vec<&'static str>,
+    limit: Option<Result<u64, String>>,
+    remaining: Option<Result<u64, String>>,
+}
+
+impl RateFacts {
+    fn of(resp: &Response) -> RateFacts {
+        let present: Vec<&'static str> = RATE_LIMIT_HEADERS.iter().copied().filter(|h| resp.header(h).is_some()).collect();
+        let read = |names: &[&str]| {
+            names.iter().find_map(|n| resp.header(n)).map(|v| v.trim().parse::<u64>().map_err(|_| clip(v.trim(), 40)))
+        };
+        RateFacts {
+            present,
+            limit: read(&["ratelimit-limit", "x-ratelimit-limit", "x-rate-limit-limit"]),
+            remaining: read(&["ratelimit-remaining", "x-ratelimit-remaining", "x-rate-limit-remaining"]),
+        }
+    }
+}
+
+/// Why a series of rate-limit headers contradicts itself, if it does.
+fn inconsistency(facts: &[RateFacts]) -> Option<String> {
+    for f in facts {
+        if let Some(Err(v)) = &f.limit {
+            return Some(format!("the limit header holds '{v}', not a number"));
+        }
+        if let Some(Err(v)) = &f.remaining {
+            return Some(format!("the remaining header holds '{v}', not a number"));
+        }
+        if let (Some(Ok(l)), Some(Ok(r))) = (&f.limit, &f.remaining) {
+            if r > l {
+                return Some(format!("remaining ({r}) is larger than the limit ({l})"));
+            }
+        }
+    }
+    let remaining: Vec<u64> = facts.iter().filter_map(|f| f.remaining.clone()?.ok()).collect();
+    if remaining.len() >= BURST_MIN_ANSWERS && remaining.windows(2).all(|w| w[0] == w[1]) {
+        return Some(format!("remaining stays at {} over {} requests: nothing is counted", remaining[0], remaining.len()));
+    }
+    None
+}
+
+/// RL001: a bounded burst is neither refused nor metered.
+pub struct BurstRateLimit;
+
+#[async_trait]
+impl Check for BurstRateLimit {
+    fn name(&self) -> &'static str {
+        "rate-limiting/burst"
+    }
+    fn category(&self) -> Category {
+        Category::RateLimiting
+    }
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        &[&rl001_no_rate_limit::RULE]
+    }
+
+    async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
+        let limited_before = ctx.engine.health().rate_limited;
+        let mut facts = Vec::new();
+        let mut last: Option<Response> = None;
+        for _ in 0..BURST_REQUESTS {
+            // Default identity: limits are usually per key. Never cached: each one must reach the server.
+            let req = ProbeRequest::get(ctx.target.clone()).no_redirects().no_cache();
+            let Ok(resp) = ctx.send(req).await else { continue };
+            if matches!(resp.status, 429 | 503) {
+                // Refused (or the server is struggling): stop at once, nothing to report.
+                return Ok(());
+            }
+            facts.push(RateFacts::of(&resp));
+            last = Some(resp);
+        }
+        // The engine saw a 429 (possibly retried away after Retry-After): the server limits.
+        if ctx.engine.health().rate_limited > limited_before || facts.len() < BURST_MIN_ANSWERS {
+            return Ok(());
+        }
+        let Some(last) = last else { return Ok(()) };
+        let r = &rl001_no_rate_limit::RULE;
+        let origin = ctx.origin();
+        let path = last.url.path().to_string();
+        let any_headers = facts.iter().any(|f| !f.present.is_empty());
+        let finding = if !any_headers {
+            Finding::new(
+                r,
+                &origin,
+                format!(
+                    "{} GET {path} requests in a burst were all answered (last: HTTP {}) without a 429 or any rate-limit header.",
+                    facts.len(),
+                    last.status
+                ),
+                "",
+            )
+            .detail("no-limit")
+            .evidence(Evidence {
+                exchange: Some(last.exchange_id),
+                location: "response.headers".into(),
+                excerpt: format!("{} x GET {path} -> no 429, no RateLimit-*/X-RateLimit-*/Retry-After", facts.len()),
+                ..Default::default()
+            })
+        } else if let Some(why) = inconsistency(&facts) {
+            let names: Vec<&str> = facts.iter().flat_map(|f| f.present.iter().copied()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            Finding::new(
+                r,
+                &origin,
+                format!("{} GET {path} requests were all accepted and the rate-limit headers contradict themselves: {why}.", facts.len()),
+                "",
+            )
+            .severity(Severity::Low)
+            .confidence(Confidence::Medium)
+            .detail("inconsistent-headers")
+            .evidence(Evidence {
+                exchange: Some(last.exchange_id),
+                location: "response.headers".into(),
+                excerpt: clip(&format!("headers seen: {}", names.join(", ")), 160),
+                ..Default::default()
+            })
+        } else {
+            return Ok(());
+        };
+        ctx.report(finding.target_wide(&origin, ""));
+        Ok(())
+    }
+}
+
+/// The size of the largest list in a JSON answer (top level or one level down).
+fn item_count(v: &Value) -> Option<usize> {
+    match v {
+        Value::Array(a) => Some(a.len()),
+        Value::Object(m) => m
+            .values()
+            .filter_map(|x| match x {
+                Value::Array(a) => Some(a.len()),
+                Value::Object(inner) => inner.values().filter_map(|y| y.as_array().map(Vec::len)).max(),
+                _ => None,
+            })
+            .max(),
+        _ => None,
+    }
+}
+
+/// `url` with query parameter `name` set to `value` (replaced when present).
+fn with_param(url: &Url, name: &str, value: u32) -> Url {
+    let pairs: Vec<(String, String)> = url.query_pairs().filter(|(k, _)| k != name).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let mut out = url.clone();
+    out.set_query(None);
+    {
+        let mut q = out.query_pairs_mut();
+        for (k, v) in &pairs {
+            q.append_pair(k, v);
+        }
+        q.append_pair(name, &value.to_string());
+    }
+    out
+}
+
+fn human_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
+    } else if n >= 1024 {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} B")
+    }
+}
+
+/// RL002: list operations that honour any page size.
+pub struct PageSize;
+
+#[async_trait]
+impl Check for PageSize {
+    fn name(&self) -> &'static str {
+        "rate-limiting/page-size"
+    }
+    fn category(&self) -> Category {
+        Category::RateLimiting
+    }
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        &[&rl002_unbounded_page_size::RULE]
+    }
+
+    async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
+        let candidates = ctx
+            .inventory
+            .endpoints
+            .iter()
+            .filter(|e| e.method == "GET" && state_changing_reason(e).is_none())
+            .filter_map(|e| {
+                let p = e.parameters.iter().find(|p| {
+                    p.location == ParamLocation::Query && PAGE_SIZE_PARAMS.iter().any(|n| p.name.eq_ignore_ascii_case(n))
+                })?;
+                Some((e, p.name.clone()))
+            })
+            .take(PAGE_SIZE_MAX_OPERATIONS);
+        for (ep, param) in candidates {
+            let Ok(base) = ctx.endpoint_url(&concrete_path(ep)) else { continue };
+            let small_req = ProbeRequest::get(with_param(&base, &param, SMALL_PAGE)).no_redirects();
+            let Ok(small) = ctx.send(small_req).await else { continue };
+            if !small.is_success() || small.body.is_empty() {
+                continue;
+            }
+            // Never cached: a huge answer must not sit in the engine's cache.
+            let huge_req = ProbeRequest::get(with_param(&base, &param, HUGE_PAGE)).no_redirects().no_cache();
+            let Ok(huge) = ctx.send(huge_req).await else { continue };
+            if !huge.is_success() {
+                continue;
+            }
+            let small_items = small.json().as_ref().and_then(item_count);
+            let huge_items = if huge.truncated { None } else { huge.json().as_ref().and_then(item_count) };
+            let (grew, how) = match (small_items, huge_items) {
+                (Some(s), Some(h)) => (h > s, format!("{param}={SMALL_PAGE} -> {s} items; {param}={HUGE_PAGE} -> {h} items")),
+                _ => {
+                    let (s, h) = (small.body.len(), huge.body.len());
+                    let bigger = huge.truncated || (h >= s.saturating_mul(SIZE_RATIO) && h.saturating_sub(s) >= SIZE_MIN_GROWTH);
+                    let items = small_items.map(|n| format!(", {n} items")).unwrap_or_default();
+                    let cut = if huge.truncated { " (cut at the scan's body cap)" } else { "" };
+                    (
+                        bigger && h > s,
+                        format!("{param}={SMALL_PAGE} -> {}{items}; {param}={HUGE_PAGE} -> {}{cut}", human_bytes(s), human_bytes(h)),
+                    )
+                }
+            };
+            if !grew {
+                continue;
+            }
+            let r = &rl002_unbounded_page_size::RULE;
+            ctx.report(
+                Finding::new(
+                    r,
+                    ep.label(),
+                    format!("{} honours {param}={HUGE_PAGE}: {how}.", ep.label()),
+                    &param,
+                )
+                .detail(param.clone())
+                .evidence(Evidence {
+                    exchange: Some(huge.exchange_id),
+                    related: vec![small.exchange_id],
+                    location: "response.body".into(),
+                    excerpt: clip(&how, 200),
+                }),
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(limit: Option<&str>, remaining: Option<&str>) -> RateFacts {
+        let parse = |v: &str| v.parse::<u64>().map_err(|_| v.to_string());
+        RateFacts { present: vec!["ratelimit-limit"], limit: limit.map(parse), remaining: remaining.map(parse) }
+    }
+
+    #[test]
+    fn counting_headers_are_consistent() {
+        let series: Vec<RateFacts> = (0..20).map(|i| facts(Some("20"), Some(&(19 - i).to_string()))).collect();
+        assert_eq!(inconsistency(&series), None);
+    }
+
+    #[test]
+    fn decorative_or_broken_headers_are_inconsistent() {
+        let frozen: Vec<RateFacts> = (0..20).map(|_| facts(Some("100"), Some("100"))).collect();
+        assert!(inconsistency(&frozen).unwrap().contains("nothing is counted"));
+        assert!(inconsistency(&[facts(Some("10"), Some("50"))]).unwrap().contains("larger than the limit"));
+        assert!(inconsistency(&[facts(Some("lots"), None)]).unwrap().contains("not a number"));
+    }
+
+    #[test]
+    fn items_are_counted_in_common_shapes() {
+        assert_eq!(item_count(&serde_json::json!([1, 2, 3])), Some(3));
+        assert_eq!(item_count(&serde_json::json!({"users": [1, 2], "limit": 2})), Some(2));
+        assert_eq!(item_count(&serde_json::json!({"data": {"items": [1, 2, 3, 4]}})), Some(4));
+        assert_eq!(item_count(&serde_json::json!({"ok": true})), None);
+    }
+
+    #[test]
+    fn page_param_is_replaced() {
+        let u = Url::parse("http://127.0.0.1:1/x?limit=5&a=b").unwrap();
+        assert_eq!(with_param(&u, "limit", 100).as_str(), "http://127.0.0.1:1/x?a=b&limit=100");
+    }
+}

@@ -1,0 +1,23 @@
+use palisade_core::{Category, RuleMeta, Severity};
+
+/// IN007: the spec documents operations the server does not serve.
+pub const RULE: RuleMeta = RuleMeta {
+    code: "IN007",
+    name: "spec-runtime-drift",
+    title: "Documented operation not served (spec drift)",
+    category: Category::InventoryManagement,
+    default_severity: Severity::Info,
+    owasp: "API9:2023",
+    cwe: &[1059],
+    pci_dss: "12.5.1",
+    soc2: "CC8.1",
+    what: "Looks at the answers the crawl got from the spec's GET operations without path parameters (no new requests: the crawl's answers are reused) and reports each one that answered 404 itself (a redirect that ends in a 404 does not count). Operations with path parameters are skipped, because a 404 there usually means the sample record does not exist, not that the route is missing. When the operation requires credentials and the scan has none, the finding has medium confidence (some APIs hide routes behind 404).",
+    why: "A spec that does not match what is deployed is an inventory problem: reviews, gateways, monitoring and tests are based on the document, so what they check is not what runs. Drift in one direction (documented, not served) usually comes with drift in the other (served, not documented), where forgotten endpoints live.",
+    example: "spec: GET /api/v1/reports; GET /api/v1/reports -> 404 {\"error\":\"not found\"}",
+    remediation: "Generate the spec from the code or test the deployed API against it in CI (contract tests), remove retired operations from the document (or mark them deprecated and answer 410 Gone), and version the document with the deployment.",
+    references: &[
+        "https://owasp.org/API-Security/editions/2023/en/0xa9-improper-inventory-management/",
+        "https://cwe.mitre.org/data/definitions/1059.html",
+    ],
+    active: false,
+};
