@@ -35,7 +35,7 @@ pub fn state_changing_reason(ep: &Endpoint) -> Option<String> {
 }
 
 /// Split `resetPassword`, `reset_password`, `/admin/reset-db` into lower-case words.
-fn words(text: &str) -> Vec<String> {
+pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut prev_lower = false;

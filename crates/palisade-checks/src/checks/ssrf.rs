@@ -37,27 +37,7 @@ const REDIRECT_WORDS: &[&str] = &[
 
 /// Split `redirectUri`, `return_to`, `image-url` into lower-case words.
 pub(crate) fn name_words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = c.is_ascii_lowercase();
-            cur.push(c.to_ascii_lowercase());
-        } else {
-            prev_lower = false;
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
+    palisade_engine::triage::words(name)
 }
 
 /// True when the spec says (by format, name or example) that `p` takes a URL.
