@@ -112,6 +112,7 @@ def main():
     ap.add_argument("--kinds", default=None)
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--by-family", action="store_true", help="secret recall per rule family")
     a = ap.parse_args()
     kinds = a.kinds.split(",") if a.kinds else (KINDS if a.tool == "palisade" else ["secret"])
     with open(os.path.join(CORPUS, "labels.jsonl"), encoding="utf-8") as f:
@@ -124,6 +125,15 @@ def main():
         for k, r in rows.items():
             print(f"{k:9} {r['positives']:5} {r['hard_negatives']:5} {r['found']:6} {r['predictions']:6} "
                   f"{r['false_positives']:5} {r['fp_on_hard_negatives']:6} {r['precision']:9.3f} {r['recall']:7.3f}")
+    if a.by_family:
+        preds = load_predictions(a.tool, a.report)
+        fams = sorted({l["family"] for l in labels if l["label"] == "positive" and l["kind"] == "secret"})
+        cells = []
+        for fam in fams:
+            sub = [l for l in labels if l["label"] == "negative" or l["kind"] != "secret" or l["family"] == fam]
+            r, _ = score(sub, preds, ["secret"])
+            cells.append(f"{fam} {r['secret']['found']}/{r['secret']['positives']}")
+        print("secret recall by family: " + ", ".join(cells))
     if a.errors:
         for e in sorted(errors["fp"]):
             print("FP", *e)

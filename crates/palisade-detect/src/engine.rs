@@ -345,9 +345,19 @@ fn prefilter_windows(kind: &str, input: &[u8]) -> Vec<(usize, usize)> {
             let mut i = 0;
             while i < input.len() {
                 // A 13-byte run covering i..=i+12 needs input[i+12]: skip ahead when it cannot be.
-                if i + 12 < input.len() && !is_run(input[i + 12]) {
-                    i += 13;
-                    continue;
+                if i + 12 < input.len() {
+                    let b = input[i + 12];
+                    if !is_run(b) {
+                        i += 13;
+                        continue;
+                    }
+                    // Separators are single: a separator at i+12 inside a run
+                    // whose first digit is in i..=i+11 has a digit at i+11.
+                    // Spaces in prose take this exit, not the byte-by-byte path.
+                    if !b.is_ascii_digit() && !input[i + 11].is_ascii_digit() {
+                        i += 12;
+                        continue;
+                    }
                 }
                 if !is_run(input[i]) {
                     i += 1;
@@ -364,10 +374,11 @@ fn prefilter_windows(kind: &str, input: &[u8]) -> Vec<(usize, usize)> {
         "iban" => {
             let mut i = 0;
             while i + 4 <= input.len() {
-                let b3 = input[i + 3];
-                // Byte 3 must be a digit here, or an uppercase/digit for the next starts.
-                if !b3.is_ascii_alphanumeric() || b3.is_ascii_lowercase() {
-                    i += 4;
+                // A start at i or at i+1 needs input[i+1] uppercase (country
+                // code byte 1 or byte 0). Uppercase is rare in JSON, logs and
+                // HTML, digits are not: this skips more than testing byte 3.
+                if !input[i + 1].is_ascii_uppercase() {
+                    i += 2;
                     continue;
                 }
                 let w = &input[i..i + 4];
@@ -451,8 +462,10 @@ pub(crate) fn excerpt(s: &str) -> String {
 
 /// Keep the most specific match among overlapping ones: higher priority,
 /// then longer span, then higher severity; result sorted by start.
-/// Secrets and PII compete with each other, debug and internal matches with
-/// each other: a key inside a stack-trace line is reported as both.
+/// Matches compete only within a class: secrets and PII together, debug
+/// alone, internal alone. A key inside a stack-trace line is reported as both
+/// a secret and a debug leak, and a server path inside a stack frame as both a
+/// debug leak and an internal detail (the two are scored separately).
 impl Engine {
     pub(crate) fn resolve_overlaps(&self, found: &mut Vec<RawMatch>) {
         found.sort_by(|a, b| {
@@ -463,11 +476,16 @@ impl Engine {
                 .then(a.start.cmp(&b.start))
                 .then(a.rule.cmp(&b.rule))
         });
-        let mut taken_by_class: [BTreeMap<usize, usize>; 2] = [BTreeMap::new(), BTreeMap::new()];
+        let mut taken_by_class: [BTreeMap<usize, usize>; 3] =
+            [BTreeMap::new(), BTreeMap::new(), BTreeMap::new()];
         let mut keep = Vec::with_capacity(found.len());
         for m in found.drain(..) {
-            let taken = &mut taken_by_class
-                [usize::from(!self.rules[m.rule as usize].def.kind.is_sensitive())];
+            let class = match self.rules[m.rule as usize].def.kind {
+                Kind::Secret | Kind::Pii => 0,
+                Kind::Debug => 1,
+                Kind::Internal => 2,
+            };
+            let taken = &mut taken_by_class[class];
             let before = taken
                 .range(..=m.start)
                 .next_back()

@@ -206,6 +206,45 @@ pub(crate) fn is_secret_field_name(name: &str) -> bool {
     }
 }
 
+/// Whether a field name says its value is a phone number: one of its words is
+/// `phone`, `mobile`, `tel`... (so `hotel_id` or `cell_count` are not), and it
+/// does not end in a word that names something else (`phone_id`, `fax_enabled`).
+pub(crate) fn is_phone_field_name(name: &str) -> bool {
+    let words = name_words(name);
+    let phoneish = |w: &str| {
+        matches!(
+            w,
+            "phone"
+                | "phones"
+                | "phonenumber"
+                | "mobile"
+                | "mobilephone"
+                | "mobilenumber"
+                | "tel"
+                | "telephone"
+                | "telno"
+                | "cell"
+                | "cellphone"
+                | "fax"
+                | "msisdn"
+        )
+    };
+    words.iter().any(|w| phoneish(w))
+        && !matches!(
+            words.last().map(String::as_str),
+            Some(
+                "id" | "ids"
+                    | "count"
+                    | "type"
+                    | "verified"
+                    | "enabled"
+                    | "confirmed"
+                    | "country"
+                    | "ext"
+            )
+        )
+}
+
 /// Whether a field name says its value is a password.
 pub(crate) fn is_password_field_name(name: &str) -> bool {
     let words = name_words(name);
@@ -232,7 +271,7 @@ pub(crate) fn run(name: &str, c: &Candidate<'_>) -> Option<Verdict> {
         "email" => email(c.value).then(Verdict::default),
         "url-credentials" => url_credentials(c),
         "basic-auth" => basic_auth(c.value),
-        "phone" => phone(c.value).then(Verdict::default),
+        "phone" => (c.ctx.is_none_or(is_phone_field_name) && phone(c.value)).then(Verdict::default),
         "not-placeholder-context" => (!c.ctx.is_some_and(looks_placeholder)).then(Verdict::default),
         _ => None,
     }
@@ -627,6 +666,31 @@ mod tests {
         assert!(!ssn_range("912-22-4187"));
         assert!(!ssn_range("536-00-4187"));
         assert!(!ssn_range("536-22-0000"));
+    }
+
+    #[test]
+    fn phone_field_names() {
+        for yes in [
+            "phone",
+            "mobile_number",
+            "contactPhone",
+            "tel",
+            "TELEPHONE",
+            "fax",
+            "msisdn",
+        ] {
+            assert!(is_phone_field_name(yes), "{yes}");
+        }
+        for no in [
+            "hotel_id",
+            "cell_count",
+            "phone_id",
+            "intel",
+            "telemetry",
+            "fax_enabled",
+        ] {
+            assert!(!is_phone_field_name(no), "{no}");
+        }
     }
 
     #[test]
