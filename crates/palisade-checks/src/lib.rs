@@ -35,6 +35,8 @@ pub fn active_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn Check>> {
         Arc::new(checks::bola::SequentialIds),
         Arc::new(checks::bola::CrossIdentity),
         Arc::new(checks::bfla_admin::AdminFunctions),
+        Arc::new(checks::auth_bypass::RoleFunctionAccess),
+        Arc::new(checks::auth_bypass::AuthBypassVariants),
         Arc::new(checks::property_authorization::UndeclaredProperties),
         Arc::new(checks::property_authorization::MassAssignmentSurface),
         Arc::new(checks::input_validation::Cors),
@@ -50,6 +52,7 @@ pub fn active_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn Check>> {
         Arc::new(checks::ssrf::OpenRedirect),
         Arc::new(checks::unsafe_consumption::SpecReview),
         Arc::new(checks::llm::PromptProbes),
+        Arc::new(checks::tls::TlsInspection),
     ];
     all.into_iter().filter(|c| categories.is_none_or(|cs| cs.contains(&c.category()))).collect()
 }
@@ -59,12 +62,14 @@ pub fn passive_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn PassiveChe
     let all: Vec<Arc<dyn PassiveCheck>> = vec![
         Arc::new(checks::data_exposure::ResponseScan),
         Arc::new(checks::transport::Transport),
+        Arc::new(checks::tls::MixedContent),
         Arc::new(checks::transport::ContentTypeOptions),
         Arc::new(checks::transport::VersionBanner),
         Arc::new(checks::unsafe_consumption::UpstreamPassthrough),
         Arc::new(checks::llm::ModelDisclosure),
         Arc::new(checks::jwt::JwtInResponses::default()),
         Arc::new(checks::property_authorization::SensitiveProperties),
+        Arc::new(checks::auth_bypass::MissingChallenge::default()),
     ];
     all.into_iter().filter(|c| categories.is_none_or(|cs| cs.contains(&c.category()))).collect()
 }

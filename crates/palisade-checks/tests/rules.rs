@@ -11,8 +11,20 @@ use std::collections::BTreeSet;
 
 /// Rules whose positive fixture is not the plain-HTTP demo, with the test that covers them.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
-    // HSTS only means something over TLS; unit-tested in checks::transport (TLS fixtures: issue 5).
-    ("EN002", "checks::transport::tests::hsts_values_are_judged"),
+    // Needs an admin:-role identity and another role (--identity ROLE:NAME=...); axum fixture with two roles.
+    ("BF003", "access2::a_user_role_reading_admin_users_is_reported_and_not_when_it_gets_403"),
+    // The demo's auth is not path-spelling dependent; axum fixtures gate the raw path / ignore rewrite headers / GET only.
+    ("AU007", "access2::a_trailing_slash_past_a_raw_path_auth_gate_is_reported_and_not_when_normalised"),
+    // HSTS only means something over TLS: both twins served over HTTPS with a test-CA certificate.
+    ("EN002", "tls::hsts_is_reported_over_tls_on_the_vulnerable_demo_and_not_on_the_hardened_twin"),
+    // TLS inspection needs HTTPS targets with rcgen certificates (the demo here is plain HTTP).
+    ("EN004", "tls::expired_and_expiring_certificates_are_reported_and_a_valid_one_is_not"),
+    ("EN005", "tls::self_signed_and_unknown_ca_certificates_are_untrusted_unless_the_ca_is_an_extra_root"),
+    ("EN006", "tls::hostname_mismatch_is_reported_and_a_matching_san_is_not"),
+    ("EN007", "tls::weak_key_and_sha1_signature_are_reported_and_p256_sha256_is_not"),
+    ("EN008", "tls::tls_1_0_and_1_1_answered_with_a_server_hello_are_reported_and_refusal_by_rustls_is_not"),
+    // Only HTTPS responses can carry mixed content; canned TLS fixture with a plaintext `next` link.
+    ("EN009", "tls::plaintext_links_back_to_the_api_are_reported_and_https_or_relative_links_are_not"),
     // alg:none is only tried with the user's own token (--bearer); the demo scan here has none.
     ("AU002", "access::alg_none_copy_of_the_users_token_is_accepted_by_the_vulnerable_demo_only"),
     // Needs two identities (--identity); two-user axum fixture.

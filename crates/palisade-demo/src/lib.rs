@@ -25,6 +25,7 @@ mod fake;
 mod fetch;
 mod jwt;
 mod pages;
+mod tls;
 
 pub use app::{HARDENED_MAX_LIMIT, RATE_LIMIT_PER_SECOND, REQUEST_LOG_CAPACITY};
 
@@ -98,6 +99,8 @@ pub struct DemoServer {
     state: Arc<app::AppState>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// Served over TLS ([`DemoServer::start_tls`]).
+    tls: bool,
 }
 
 impl DemoServer {
@@ -129,12 +132,43 @@ impl DemoServer {
             state,
             shutdown: Some(tx),
             task: Some(task),
+            tls: false,
         })
     }
 
-    /// `http://127.0.0.1:PORT` (`http://[::1]:PORT` on IPv6).
+    /// Serves the demo over HTTPS on `127.0.0.1` with an ephemeral port,
+    /// with the given PEM certificate chain and PEM private key (PKCS#8,
+    /// SEC1 or PKCS#1). For tests of TLS inspection.
+    pub async fn start_tls(cfg: DemoConfig, cert_pem: &str, key_pem: &str) -> std::io::Result<DemoServer> {
+        let acceptor = tls::acceptor(cert_pem, key_pem)?;
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(app::AppState::new(cfg.hardened, format!("https://{addr}")));
+        let router = app::router(state.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        let listener = axum::serve::ListenerExt::tap_io(tls::TlsListener::new(listener, acceptor, addr), |_| {});
+        let task = tokio::spawn(async move {
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            let _ = axum::serve(listener, service)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(DemoServer {
+            addr,
+            state,
+            shutdown: Some(tx),
+            task: Some(task),
+            tls: true,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT` (`http://[::1]:PORT` on IPv6); `https://`
+    /// when started with [`DemoServer::start_tls`].
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The twin being served.

@@ -32,6 +32,9 @@ pub struct EngineConfig {
     /// Default true: a scanner must reach self-signed targets; TLS problems
     /// are reported by checks, not by refusing to connect.
     pub accept_invalid_certs: bool,
+    /// Extra trusted CA certificates (DER), e.g. from `--ca-cert`: trusted by
+    /// the HTTP client and by the TLS inspection probe, next to the webpki roots.
+    pub extra_roots: Vec<Vec<u8>>,
     pub policy: MethodPolicy,
     pub scope: Scope,
     /// Named credential sets. `"default"` is used unless a request asks otherwise.
@@ -55,6 +58,7 @@ impl Default for EngineConfig {
             max_retry_after: Duration::from_secs(30),
             user_agent: format!("palisade/{}", env!("CARGO_PKG_VERSION")),
             accept_invalid_certs: true,
+            extra_roots: Vec::new(),
             policy: MethodPolicy::read_only(),
             scope: Scope::default(),
             identities: BTreeMap::new(),

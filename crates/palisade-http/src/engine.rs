@@ -85,7 +85,14 @@ impl Engine {
     pub fn new(cfg: EngineConfig) -> Result<Engine, HttpError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let concurrency = cfg.concurrency.max(1);
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        for der in &cfg.extra_roots {
+            let cert = reqwest::Certificate::from_der(der).map_err(|e| HttpError::Other {
+                reason: format!("cannot use an extra CA certificate: {}", describe(e)),
+            })?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let client = builder
             // Redirects are followed by hand so that every hop is scope-checked and recorded.
             .redirect(reqwest::redirect::Policy::none())
             .tls_danger_accept_invalid_certs(cfg.accept_invalid_certs)

@@ -100,12 +100,20 @@ pub struct ScanArgs {
     /// Also allow this HTTP method (repeatable). Default scans send only GET, HEAD and OPTIONS.
     #[arg(long = "allow-method", value_name = "METHOD")]
     pub allow_methods: Vec<String>,
-    /// Allow every method (active testing). Only against targets you own.
+    /// Allow every method (active testing). Only against targets you own; needs --confirm-target.
     #[arg(long)]
     pub active: bool,
+    /// Confirm the target of an active scan (--active, or --allow-method beyond GET/HEAD/OPTIONS):
+    /// must equal the target URL's HOST:PORT, e.g. api.example.test:443.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub confirm_target: Option<String>,
     /// Also allow requests to this origin (repeatable), e.g. https://auth.example.test
     #[arg(long = "scope", value_name = "URL")]
     pub scope: Vec<String>,
+    /// Also trust this CA certificate (PEM or DER file, repeatable) when judging the target's TLS
+    /// certificate (EN005) and in the HTTP client, e.g. an internal CA.
+    #[arg(long = "ca-cert", value_name = "FILE")]
+    pub ca_certs: Vec<PathBuf>,
 
     /// Extra request header 'Name: value' (repeatable). Values are never printed.
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE", env = "PALISADE_HEADER", hide_env_values = true)]
@@ -125,8 +133,9 @@ pub struct ScanArgs {
     /// Where the API key goes: header or query [default: header].
     #[arg(long, value_name = "header|query")]
     pub api_key_in: Option<String>,
-    /// A named identity NAME='Header: value' (repeatable; repeat a NAME to add headers).
-    /// Two or more identities enable cross-user object access checks (BO002). Values are never printed.
+    /// A named identity NAME='Header: value' or ROLE:NAME='Header: value' (repeatable; repeat a NAME to add headers).
+    /// Two or more identities enable cross-user object access checks (BO002); an `admin:` identity and
+    /// another role enable role-based function checks (BF003). Values are never printed.
     #[arg(long = "identity", value_name = "NAME='HEADER: VALUE'")]
     pub identities: Vec<String>,
 }

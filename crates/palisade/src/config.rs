@@ -38,6 +38,15 @@ pub struct ScanConfig {
     #[serde(default)]
     pub headers: Vec<String>,
     pub api_key_in: Option<String>,
+    /// Named identities, same syntax as `--identity`: `NAME=Header: value` or
+    /// `ROLE:NAME=Header: value`. Keep a file holding credentials out of version control.
+    #[serde(default)]
+    pub identity: Vec<String>,
+}
+
+/// The identity name (`NAME` or `ROLE:NAME`) of an `--identity` value.
+fn identity_name(spec: &str) -> &str {
+    spec.split_once('=').map_or(spec, |(n, _)| n).trim()
 }
 
 /// Load the config file named by `--config`, else `./palisade.toml` if it exists.
@@ -82,6 +91,11 @@ pub fn merge(mut args: ScanArgs, cfg: ScanConfig) -> ScanArgs {
     }
     args.headers.extend(cfg.headers);
     args.api_key_in = args.api_key_in.or(cfg.api_key_in);
+    // Identities: a name given by a flag replaces that name's lines in the file.
+    let from_flags: Vec<String> = args.identities.iter().map(|s| identity_name(s).to_string()).collect();
+    let mut identities: Vec<String> = cfg.identity.into_iter().filter(|s| !from_flags.iter().any(|n| n == identity_name(s))).collect();
+    identities.append(&mut args.identities);
+    args.identities = identities;
     args
 }
 
@@ -97,6 +111,22 @@ mod tests {
         assert_eq!(merged.concurrency, Some(4));
         assert_eq!(merged.rate, Some(5.0));
         assert_eq!(merged.fail_on.as_deref(), Some("high"));
+    }
+
+    #[test]
+    fn identities_come_from_the_file_and_flags_win_per_name() {
+        let cfg: ConfigFile = toml::from_str(
+            "[scan]\nidentity = [\"alice=Authorization: Bearer file-a\", \"admin:root=Authorization: Bearer file-r\", \"admin:root=X-Tenant: t1\"]\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.scan.identity.len(), 3);
+        let args = ScanArgs { identities: vec!["admin:root=Authorization: Bearer flag-r".into()], ..Default::default() };
+        let merged = merge(args, cfg.scan);
+        assert_eq!(merged.identities, vec!["alice=Authorization: Bearer file-a".to_string(), "admin:root=Authorization: Bearer flag-r".to_string()]);
+
+        let cfg: ConfigFile = toml::from_str("[scan]\nidentity = [\"bob=Cookie: s=1\"]\n").unwrap();
+        let merged = merge(ScanArgs::default(), cfg.scan);
+        assert_eq!(merged.identities, vec!["bob=Cookie: s=1".to_string()]);
     }
 
     #[test]

@@ -52,6 +52,10 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
         None => Context::General,
     };
     let engine = engine_config(args, &target)?;
+    // Before anything is sent: an active scan needs the target confirmed.
+    if let Some(warning) = active_guard(args, &target)? {
+        eprintln!("{warning}");
+    }
     let spec = match &args.spec {
         None => None,
         Some(s) if s.starts_with("http://") || s.starts_with("https://") => {
@@ -93,6 +97,57 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
         ScanError::Spec(m) => Failure::usage(format!("could not load the spec: {m}"), "pass a valid OpenAPI 3.x or Swagger 2.0 document"),
         ScanError::Config(m) => Failure::usage(m, "see palisade scan --help"),
     })
+}
+
+/// `host:port` of a URL, lower case, with the scheme's default port filled in.
+fn host_port(url: &Url) -> Option<String> {
+    Some(format!("{}:{}", url.host_str()?.to_ascii_lowercase(), url.port_or_known_default()?))
+}
+
+/// Methods beyond GET/HEAD/OPTIONS the arguments unlock (sorted, upper case).
+fn state_changing_methods(args: &ScanArgs) -> Vec<String> {
+    let mut out: Vec<String> = if args.active {
+        MethodPolicy::active().methods().map(str::to_string).collect()
+    } else {
+        args.allow_methods.iter().map(|m| m.trim().to_ascii_uppercase()).collect()
+    };
+    out.retain(|m| !["GET", "HEAD", "OPTIONS"].contains(&m.as_str()));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The `--active` guard: a scan that may send state-changing methods is
+/// refused unless `--confirm-target` names the target's `host:port`. Returns
+/// the one-line warning to print when the scan is allowed to be active.
+fn active_guard(args: &ScanArgs, target: &Url) -> Result<Option<String>, Failure> {
+    let methods = state_changing_methods(args);
+    if methods.is_empty() {
+        return Ok(None);
+    }
+    let Some(expected) = host_port(target) else {
+        return Err(Failure::usage("cannot determine the target's host:port", "give a full URL such as https://api.example.test/"));
+    };
+    let what = if args.active { "--active".to_string() } else { format!("--allow-method {}", methods.join(",")) };
+    match args.confirm_target.as_deref().map(|c| c.trim().to_ascii_lowercase()) {
+        None => Err(Failure::usage(
+            format!("{what} may change data on the target and needs --confirm-target"),
+            format!("only against a target you own: add --confirm-target {expected}"),
+        )),
+        Some(given) if given != expected => Err(Failure::usage(
+            format!("--confirm-target '{}' does not match the target {expected}", clip_arg(&given)),
+            format!("pass --confirm-target {expected} if you own this target"),
+        )),
+        Some(_) => Ok(Some(format!(
+            "warning: active scan of {expected}: {} requests may change data on the target",
+            methods.join("/")
+        ))),
+    }
+}
+
+/// A user-supplied value, shortened for an error line.
+fn clip_arg(s: &str) -> String {
+    s.chars().take(80).collect()
 }
 
 fn parse_target(s: &str) -> Result<Url, Failure> {
@@ -142,23 +197,56 @@ fn engine_config(args: &ScanArgs, target: &Url) -> Result<EngineConfig, Failure>
     if let Some(b) = args.max_body {
         cfg.max_body_bytes = b.max(1024);
     }
+    for path in &args.ca_certs {
+        cfg.extra_roots.extend(read_ca_certs(path)?);
+    }
     Ok(cfg)
+}
+
+/// `--ca-cert FILE`: every certificate of a PEM file, or one DER certificate, as DER.
+fn read_ca_certs(path: &std::path::Path) -> Result<Vec<Vec<u8>>, Failure> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let shown = path.display();
+    let hint = "give a CA certificate as PEM (-----BEGIN CERTIFICATE-----) or DER";
+    let bytes = std::fs::read(path).map_err(|e| Failure::usage(format!("cannot read --ca-cert {shown}: {e}"), hint))?;
+    if bytes.first() == Some(&0x30) {
+        return Ok(vec![bytes]);
+    }
+    let certs: Vec<Vec<u8>> = CertificateDer::pem_slice_iter(&bytes)
+        .map(|c| c.map(|c| c.to_vec()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::usage(format!("invalid --ca-cert {shown}: {e}"), hint))?;
+    if certs.is_empty() {
+        return Err(Failure::usage(format!("no certificate in --ca-cert {shown}"), hint));
+    }
+    Ok(certs)
 }
 
 /// `--identity NAME='Header: value'`, grouped by name (a repeated name adds headers).
 fn named_identities(specs: &[String]) -> Result<BTreeMap<String, Credentials>, Failure> {
     let mut out: BTreeMap<String, Credentials> = BTreeMap::new();
     for spec in specs {
-        let usage = || Failure::usage("invalid --identity (expected NAME='Header: value')", "e.g. --identity alice='Authorization: Bearer $ALICE_TOKEN'");
+        let usage = || Failure::usage("invalid --identity (expected NAME='Header: value' or ROLE:NAME='Header: value')", "e.g. --identity alice='Authorization: Bearer $ALICE_TOKEN'");
         let (name, header) = spec.split_once('=').ok_or_else(usage)?;
         let name = name.trim();
         let (h, v) = header.split_once(':').ok_or_else(usage)?;
-        if name.is_empty() || name == "default" || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        // `ROLE:NAME` (e.g. admin:root, user:alice) is kept as the identity's key.
+        let (role, bare) = match name.split_once(':') {
+            Some((r, n)) => (Some(r.trim().to_ascii_lowercase()), n.trim()),
+            None => (None, name),
+        };
+        let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !ok(bare) || bare == "default" || role.as_deref().is_some_and(|r| !ok(r)) {
             return Err(Failure::usage(
-                format!("invalid identity name '{name}'"),
-                "use letters, digits, '-', '_' or '.' (and not 'default', which --bearer/--header set)",
+                format!("invalid identity name '{}'", clip_arg(name)),
+                "use NAME or ROLE:NAME with letters, digits, '-', '_' or '.' (and not 'default', which --bearer/--header set)",
             ));
         }
+        let name = match &role {
+            Some(r) => format!("{r}:{bare}"),
+            None => bare.to_string(),
+        };
+        let name = name.as_str();
         if h.trim().is_empty() || v.trim().is_empty() {
             return Err(usage());
         }
@@ -294,4 +382,62 @@ fn gate_threshold(args: &ScanArgs) -> Result<(Option<u8>, Option<Severity>), Fai
         Some(s) => Some(Severity::from_str(s).map_err(|e| Failure::usage(e, "e.g. --fail-on high"))?),
     };
     Ok((threshold, fail_on))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identities_take_an_optional_role_prefix() {
+        let ids = named_identities(&[
+            "admin:root=Authorization: Bearer a-1".to_string(),
+            "User:alice=Authorization: Bearer u-1".to_string(),
+            "bob=Cookie: s=1".to_string(),
+        ])
+        .unwrap();
+        assert_eq!(ids.keys().map(String::as_str).collect::<Vec<_>>(), ["admin:root", "bob", "user:alice"]);
+        for bad in ["admin:=X: y", ":root=X: y", "a b:root=X: y", "admin:default=X: y", "admin:root=novalue"] {
+            assert!(named_identities(&[bad.to_string()]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ca_certs_are_read_from_pem_or_der_and_bad_files_are_usage_errors() {
+        use base64::Engine as _;
+        let dir = tempfile::tempdir().unwrap();
+        // Any DER SEQUENCE bytes stand in for a certificate: trust is judged later by the TLS check.
+        let der = vec![0x30, 0x03, 0x02, 0x01, 0x01];
+        let pem = format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", base64::engine::general_purpose::STANDARD.encode(&der));
+        let (pem_path, der_path, bad_path) = (dir.path().join("ca.pem"), dir.path().join("ca.der"), dir.path().join("bad.txt"));
+        std::fs::write(&pem_path, format!("{pem}{pem}")).unwrap();
+        std::fs::write(&der_path, &der).unwrap();
+        std::fs::write(&bad_path, "not a certificate").unwrap();
+        assert_eq!(read_ca_certs(&pem_path).unwrap(), vec![der.clone(), der.clone()]);
+        assert_eq!(read_ca_certs(&der_path).unwrap(), vec![der]);
+        assert!(read_ca_certs(&bad_path).is_err());
+        assert!(read_ca_certs(&dir.path().join("missing.pem")).is_err());
+        let target = Url::parse("https://api.example.test/").unwrap();
+        let args = ScanArgs { ca_certs: vec![pem_path], ..Default::default() };
+        assert_eq!(engine_config(&args, &target).unwrap().extra_roots.len(), 2);
+    }
+
+    #[test]
+    fn active_scans_need_the_targets_host_and_port() {
+        let target = Url::parse("https://API.example.test/v1/").unwrap();
+        let with = |active: bool, methods: &[&str], confirm: Option<&str>| ScanArgs {
+            active,
+            allow_methods: methods.iter().map(|m| m.to_string()).collect(),
+            confirm_target: confirm.map(str::to_string),
+            ..Default::default()
+        };
+        assert!(active_guard(&with(false, &[], None), &target).unwrap().is_none());
+        assert!(active_guard(&with(false, &["get", "HEAD"], None), &target).unwrap().is_none());
+        assert!(active_guard(&with(true, &[], None), &target).is_err());
+        assert!(active_guard(&with(false, &["post"], None), &target).is_err());
+        assert!(active_guard(&with(true, &[], Some("api.example.test:80")), &target).is_err());
+        assert!(active_guard(&with(true, &[], Some("api.example.test")), &target).is_err());
+        let warning = active_guard(&with(false, &["delete"], Some("api.example.test:443")), &target).unwrap().unwrap();
+        assert!(warning.starts_with("warning: active scan of api.example.test:443") && warning.contains("DELETE"), "{warning}");
+    }
 }

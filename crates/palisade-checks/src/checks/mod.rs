@@ -1,5 +1,6 @@
 //! Check logic, one module per category.
 
+pub mod auth_bypass;
 pub mod authentication;
 pub mod bfla;
 pub mod bfla_admin;
@@ -13,6 +14,7 @@ pub mod llm;
 pub mod property_authorization;
 pub mod rate_limiting;
 pub mod ssrf;
+pub mod tls;
 pub mod transport;
 pub mod unsafe_consumption;
 

@@ -1,0 +1,385 @@
+//! TLS inspection (EN004–EN007) and HSTS (EN002) over real TLS on loopback,
+//! with certificates generated at test time by rcgen (a test CA, leaves
+//! expired / expiring / for the wrong name / self-signed), and the issue's
+//! done-when: the hardened demo served over HTTPS with a certificate from a
+//! CA passed as an extra root grades A with nothing above low.
+
+use palisade_checks::{active_checks, passive_checks};
+use palisade_core::{Category, Grade, Report, Severity};
+use palisade_demo::{DemoConfig, DemoServer};
+use palisade_engine::{run_scan, Check, PassiveCheck, ScanOptions};
+use palisade_http::{EngineConfig, Scope, Url};
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use std::sync::Arc;
+use time::{Duration, OffsetDateTime};
+
+/// A public test certificate made with `openssl req -x509 -newkey rsa:1024 -sha1`
+/// (SAN IP 127.0.0.1): a 1024-bit RSA key signed with SHA-1. Its private key
+/// was discarded; the fixture server presents it next to an unrelated
+/// signing key, which only a client that accepts any certificate (our probe)
+/// tolerates.
+const WEAK_CERT_PEM: &str = "-----BEGIN CERTIFICATE-----
+MIICFTCCAX6gAwIBAgIUNGGps+BDolmZcBFpwhXOt7r8XlIwDQYJKoZIhvcNAQEF
+BQAwFDESMBAGA1UEAwwJd2Vhay50ZXN0MB4XDTI2MTEyOTA1NTAxMloXDTM2MTEy
+NjA1NTAxMlowFDESMBAGA1UEAwwJd2Vhay50ZXN0MIGfMA0GCSqGSIb3DQEBAQUA
+A4GNADCBiQKBgQCqhBflpk/AiknPY12KmQM2FBVwDRpCDo5kGbkzMBvRdN8TS3ks
+ZZFGNy8z8gqDLco6hd0QCCioedMaRRHv9+ieDLXeiO9uqkVACF2wrto78sEjhgXx
+jjocZbXcCzjgPFLek7p9Qx3m/BZrpv2LxtWx3I/IpENoB/uZnLXlRONKvwIDAQAB
+o2QwYjAdBgNVHQ4EFgQUyB2AwY9PRrenAb4WAT34dKL6PwQwHwYDVR0jBBgwFoAU
+yB2AwY9PRrenAb4WAT34dKL6PwQwDwYDVR0TAQH/BAUwAwEB/zAPBgNVHREECDAG
+hwR/AAABMA0GCSqGSIb3DQEBBQUAA4GBAGYaUuarKHixsvc7oiCxQk/Lk0rF6ssk
+5SOpvbcNL/MQrp7AsXsH/Uo1UCykdiHaTZ6um/4YohwkXNRBrTSymmVAkxVwuoqz
+EIhDu6oquWSN2SJ8kWFlyFk0gKw/zFcHC+TOWJI5yKmtFHmpnCAGpI8m1E26n1V8
+DbYm8HPWdOAp
+-----END CERTIFICATE-----";
+
+struct TestCa {
+    issuer: Issuer<'static, KeyPair>,
+    der: Vec<u8>,
+}
+
+fn test_ca() -> TestCa {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name.push(DnType::CommonName, "Palisade Test CA");
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    let cert = params.self_signed(&key).unwrap();
+    TestCa { der: cert.der().to_vec(), issuer: Issuer::new(params, key) }
+}
+
+/// A leaf for `names`, valid from `from` to `until` (relative to now); signed by `ca` or self-signed. (cert PEM, key PEM)
+fn leaf(names: &[&str], from: Duration, until: Duration, ca: Option<&TestCa>) -> (String, String) {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, names.first().copied().unwrap_or("leaf"));
+    let now = OffsetDateTime::now_utc();
+    params.not_before = now + from;
+    params.not_after = now + until;
+    let cert = match ca {
+        Some(ca) => params.signed_by(&key, &ca.issuer).unwrap(),
+        None => params.self_signed(&key).unwrap(),
+    };
+    (cert.pem(), key.serialize_pem())
+}
+
+fn valid(names: &[&str], ca: Option<&TestCa>) -> (String, String) {
+    leaf(names, -Duration::days(1), Duration::days(365), ca)
+}
+
+async fn scan_with(base: &str, extra_roots: Vec<Vec<u8>>, active: Vec<Arc<dyn Check>>, passive: Vec<Arc<dyn PassiveCheck>>) -> Report {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let target = Url::parse(base).unwrap();
+    let engine = EngineConfig { scope: Scope::for_target(&target), extra_roots, ..EngineConfig::default() };
+    let opts = ScanOptions {
+        target,
+        spec: None,
+        context: Default::default(),
+        engine,
+        selected_rules: None,
+        crawl_limit: 200,
+        tool_version: "test".into(),
+    };
+    let detector = palisade_detect::Detector::builtin();
+    let redact = |s: &str| detector.redact(s);
+    run_scan(opts, active, passive, None, &redact).await.unwrap()
+}
+
+/// Encryption checks only (fast), against the hardened demo served with this certificate.
+async fn tls_findings(cert: &(String, String), extra_roots: Vec<Vec<u8>>) -> Vec<(String, Severity, String)> {
+    let server = DemoServer::start_tls(DemoConfig { hardened: true }, &cert.0, &cert.1).await.unwrap();
+    let cats = [Category::Encryption];
+    let report = scan_with(&server.base_url(), extra_roots, active_checks(Some(&cats)), passive_checks(Some(&cats))).await;
+    server.shutdown().await;
+    report.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect()
+}
+
+fn has(findings: &[(String, Severity, String)], rule: &str) -> Option<Severity> {
+    findings.iter().find(|f| f.0 == rule).map(|f| f.1)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_and_expiring_certificates_are_reported_and_a_valid_one_is_not() {
+    let ca = test_ca();
+    let expired = leaf(&["127.0.0.1"], -Duration::days(400), -Duration::days(35), Some(&ca));
+    let f = tls_findings(&expired, vec![ca.der.clone()]).await;
+    assert_eq!(has(&f, "EN004"), Some(Severity::High), "{f:?}");
+    // Expiry is EN004's alone: the chain is otherwise trusted and names the host.
+    assert_eq!(has(&f, "EN005"), None, "{f:?}");
+    assert_eq!(has(&f, "EN006"), None, "{f:?}");
+
+    let expiring = leaf(&["127.0.0.1"], -Duration::days(60), Duration::days(10), Some(&ca));
+    let f = tls_findings(&expiring, vec![ca.der.clone()]).await;
+    assert_eq!(has(&f, "EN004"), Some(Severity::Medium), "{f:?}");
+
+    let f = tls_findings(&valid(&["127.0.0.1"], Some(&ca)), vec![ca.der.clone()]).await;
+    assert!(f.is_empty(), "valid certificate from a trusted CA: {f:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_signed_and_unknown_ca_certificates_are_untrusted_unless_the_ca_is_an_extra_root() {
+    let f = tls_findings(&valid(&["127.0.0.1"], None), vec![]).await;
+    assert_eq!(has(&f, "EN005"), Some(Severity::Medium), "{f:?}");
+    assert!(f.iter().any(|x| x.0 == "EN005" && x.2.contains("self-signed")), "{f:?}");
+
+    let ca = test_ca();
+    let cert = valid(&["127.0.0.1"], Some(&ca));
+    let f = tls_findings(&cert, vec![]).await;
+    assert_eq!(has(&f, "EN005"), Some(Severity::Medium), "CA not trusted without --ca-cert: {f:?}");
+    let f = tls_findings(&cert, vec![ca.der.clone()]).await;
+    assert_eq!(has(&f, "EN005"), None, "CA passed as extra root: {f:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostname_mismatch_is_reported_and_a_matching_san_is_not() {
+    let ca = test_ca();
+    let f = tls_findings(&valid(&["other.example.test"], Some(&ca)), vec![ca.der.clone()]).await;
+    assert_eq!(has(&f, "EN006"), Some(Severity::Medium), "{f:?}");
+    assert_eq!(has(&f, "EN005"), None, "name problems are EN006's alone: {f:?}");
+    let f = tls_findings(&valid(&["localhost", "127.0.0.1"], Some(&ca)), vec![ca.der.clone()]).await;
+    assert_eq!(has(&f, "EN006"), None, "{f:?}");
+}
+
+/// Replays bytes already read from a socket before reading on, so a
+/// ClientHello can be inspected and still handed to rustls.
+struct Rewind {
+    prefix: Vec<u8>,
+    inner: tokio::net::TcpStream,
+}
+
+impl tokio::io::AsyncRead for Rewind {
+    fn poll_read(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> std::task::Poll<std::io::Result<()>> {
+        if !self.prefix.is_empty() {
+            let n = self.prefix.len().min(buf.remaining());
+            let head: Vec<u8> = self.prefix.drain(..n).collect();
+            buf.put_slice(&head);
+            return std::task::Poll::Ready(Ok(()));
+        }
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Rewind {
+    fn poll_write(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &[u8]) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// A canned ServerHello choosing `version` and TLS_RSA_WITH_AES_128_CBC_SHA, as an old server sends.
+fn canned_server_hello(version: u16) -> Vec<u8> {
+    let mut body = version.to_be_bytes().to_vec();
+    body.extend_from_slice(&[0x5a; 32]);
+    body.extend_from_slice(&[0x00, 0x00, 0x2f, 0x00]);
+    let mut hs = vec![0x02, 0x00, 0x00, body.len() as u8];
+    hs.extend_from_slice(&body);
+    let mut record = vec![0x16, 0x03, 0x01, 0x00, hs.len() as u8];
+    record.extend_from_slice(&hs);
+    record
+}
+
+/// A TLS server on loopback presenting `chain` (signed with an unrelated key)
+/// and answering every request with a small JSON body and HSTS. Without
+/// `legacy` the ClientHello goes to rustls (TLS 1.2/1.3 only); with it, a
+/// ClientHello offering exactly that legacy version gets a canned ServerHello.
+async fn raw_tls_server(chain_pem: &str) -> (String, tokio::task::JoinHandle<()>) {
+    legacy_tls_server(chain_pem, None).await
+}
+
+async fn legacy_tls_server(chain_pem: &str, legacy: Option<u16>) -> (String, tokio::task::JoinHandle<()>) {
+    tls_server(chain_pem, legacy, None).await
+}
+
+/// With `body`, every request gets `200 OK` and that JSON body instead of `404 {}`.
+async fn tls_server(chain_pem: &str, legacy: Option<u16>, body: Option<&'static str>) -> (String, tokio::task::JoinHandle<()>) {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use rustls::server::{ClientHello, ResolvesServerCert};
+    use rustls::sign::CertifiedKey;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[derive(Debug)]
+    struct Fixed(Arc<CertifiedKey>);
+    impl ResolvesServerCert for Fixed {
+        fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+            Some(self.0.clone())
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let signing_pem = KeyPair::generate().unwrap().serialize_pem();
+    let signing = provider.key_provider.load_private_key(PrivateKeyDer::from_pem_slice(signing_pem.as_bytes()).unwrap()).unwrap();
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(chain_pem.as_bytes()).collect::<Result<_, _>>().unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(Fixed(Arc::new(CertifiedKey::new(chain, signing)))));
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let mut tcp = tcp;
+                let mut header = [0u8; 5];
+                if tcp.read_exact(&mut header).await.is_err() {
+                    return;
+                }
+                let mut record = vec![0u8; u16::from_be_bytes([header[3], header[4]]) as usize];
+                if tcp.read_exact(&mut record).await.is_err() {
+                    return;
+                }
+                let client_version = record.get(4..6).map(|v| u16::from_be_bytes([v[0], v[1]]));
+                if let (Some(v), Some(offered)) = (legacy, client_version) {
+                    if v == offered {
+                        let _ = tcp.write_all(&canned_server_hello(v)).await;
+                        return;
+                    }
+                }
+                let mut prefix = header.to_vec();
+                prefix.extend_from_slice(&record);
+                let Ok(mut tls) = acceptor.accept(Rewind { prefix, inner: tcp }).await else { return };
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 16_384 {
+                    match tls.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let (status, body) = match body {
+                    Some(b) => ("200 OK", b),
+                    None => ("404 Not Found", "{}"),
+                };
+                let resp = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\nx-content-type-options: nosniff\r\nstrict-transport-security: max-age=63072000; includeSubDomains\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(resp.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    (base, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn weak_key_and_sha1_signature_are_reported_and_p256_sha256_is_not() {
+    let tls_only = || -> Vec<Arc<dyn Check>> { vec![Arc::new(palisade_checks::checks::tls::TlsInspection)] };
+    let (base, task) = raw_tls_server(WEAK_CERT_PEM).await;
+    let report = scan_with(&base, vec![], tls_only(), vec![]).await;
+    task.abort();
+    let en007: Vec<_> = report.findings.iter().filter(|f| f.rule == "EN007").collect();
+    assert!(en007.iter().any(|f| f.message.contains("1024-bit RSA")), "{:?}", report.findings);
+    assert!(en007.iter().any(|f| f.message.contains("sha1WithRSAEncryption")), "{:?}", report.findings);
+
+    let ca = test_ca();
+    let good = valid(&["127.0.0.1"], Some(&ca));
+    let (base, task) = raw_tls_server(&good.0).await;
+    let report = scan_with(&base, vec![ca.der.clone()], tls_only(), vec![]).await;
+    task.abort();
+    assert!(report.findings.iter().all(|f| f.rule != "EN007"), "{:?}", report.findings);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hsts_is_reported_over_tls_on_the_vulnerable_demo_and_not_on_the_hardened_twin() {
+    let ca = test_ca();
+    let cert = valid(&["127.0.0.1"], Some(&ca));
+    let cats = [Category::Encryption];
+    for hardened in [false, true] {
+        let server = DemoServer::start_tls(DemoConfig { hardened }, &cert.0, &cert.1).await.unwrap();
+        assert!(server.base_url().starts_with("https://127.0.0.1:"));
+        let report = scan_with(&server.base_url(), vec![ca.der.clone()], active_checks(Some(&cats)), passive_checks(Some(&cats))).await;
+        server.shutdown().await;
+        let en002 = report.findings.iter().any(|f| f.rule == "EN002");
+        assert_eq!(en002, !hardened, "hardened={hardened}: {:?}", report.findings);
+        assert!(report.findings.iter().all(|f| f.rule != "EN001"), "HTTPS is not plaintext");
+    }
+}
+
+/// Rules the hardened twin triggers on purpose whatever the transport (see
+/// `EXPECTED_ON_HARDENED` in tests/rules.rs): IN001 is medium because the twin
+/// still publishes the shared spec, which lists the admin/internal routes it 404s.
+const DELIBERATE_ON_HARDENED: &[&str] = &["IN001"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hardened_demo_over_https_with_a_trusted_certificate_grades_a() {
+    let ca = test_ca();
+    let cert = valid(&["127.0.0.1"], Some(&ca));
+    let server = DemoServer::start_tls(DemoConfig { hardened: true }, &cert.0, &cert.1).await.unwrap();
+    let report = scan_with(&server.base_url(), vec![ca.der.clone()], active_checks(None), passive_checks(None)).await;
+    server.shutdown().await;
+    assert!(report.health.requests_sent > 10 && report.health.connection_errors == 0, "the scan must actually reach the HTTPS demo: {:?}", report.health);
+    let above_low: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity > Severity::Low && !DELIBERATE_ON_HARDENED.contains(&f.rule.as_str()))
+        .map(|f| format!("{} {} on {}: {}", f.rule, f.severity, f.endpoint, f.message))
+        .collect();
+    assert!(above_low.is_empty(), "findings above low on a well-configured HTTPS fixture: {above_low:#?}");
+    for f in &report.findings {
+        assert!(!f.rule.starts_with("EN"), "encryption finding on a well-configured HTTPS fixture: {} {}", f.rule, f.message);
+    }
+    assert_eq!(report.grade, Grade::A, "score {}: {:?}", report.score, report.findings);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_1_0_and_1_1_answered_with_a_server_hello_are_reported_and_refusal_by_rustls_is_not() {
+    let tls_only = || -> Vec<Arc<dyn Check>> { vec![Arc::new(palisade_checks::checks::tls::TlsInspection)] };
+    let ca = test_ca();
+    let good = valid(&["127.0.0.1"], Some(&ca));
+    for (version, label) in [(0x0301u16, "TLS 1.0"), (0x0302, "TLS 1.1")] {
+        let (base, task) = legacy_tls_server(&good.0, Some(version)).await;
+        let report = scan_with(&base, vec![ca.der.clone()], tls_only(), vec![]).await;
+        task.abort();
+        let en008: Vec<_> = report.findings.iter().filter(|f| f.rule == "EN008").map(|f| f.message.clone()).collect();
+        assert_eq!(en008.len(), 1, "{label}: {:?}", report.findings);
+        assert!(en008[0].contains(label), "{en008:?}");
+        // The modern handshake to the same server still works and is judged clean.
+        assert!(report.findings.iter().all(|f| f.rule == "EN008"), "{:?}", report.findings);
+    }
+    // rustls answers a legacy ClientHello with an alert.
+    let server = DemoServer::start_tls(DemoConfig { hardened: true }, &good.0, &good.1).await.unwrap();
+    let target = Url::parse(&server.base_url()).unwrap();
+    for (version, _) in palisade_checks::checks::tls::LEGACY_VERSIONS {
+        let accepted = palisade_checks::checks::tls::accepts_legacy(&target, version, std::time::Duration::from_secs(5)).await;
+        assert_eq!(accepted, Ok(false), "version 0x{version:04x}");
+    }
+    let report = scan_with(&server.base_url(), vec![ca.der.clone()], tls_only(), vec![]).await;
+    server.shutdown().await;
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plaintext_links_back_to_the_api_are_reported_and_https_or_relative_links_are_not() {
+    let ca = test_ca();
+    let good = valid(&["127.0.0.1"], Some(&ca));
+    let cats = [Category::Encryption];
+    let mixed = r#"{"items":[1,2],"next":"http://127.0.0.1/api/items?page=2&token=tok_mixed_0123456789abcdef","schema":"http://json-schema.org/draft-07/schema#"}"#;
+    let (base, task) = tls_server(&good.0, None, Some(mixed)).await;
+    let report = scan_with(&base, vec![ca.der.clone()], vec![], passive_checks(Some(&cats))).await;
+    task.abort();
+    let en009: Vec<_> = report.findings.iter().filter(|f| f.rule == "EN009").collect();
+    assert!(!en009.is_empty(), "{:?}", report.findings);
+    assert_eq!(en009[0].severity, Severity::Low);
+    assert!(en009[0].evidence.excerpt.contains("http://127.0.0.1/api/items"), "{}", en009[0].evidence.excerpt);
+    assert!(en009.iter().all(|f| !f.message.contains("json-schema.org")), "other hosts are not the API's links");
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("tok_mixed_0123456789abcdef"), "link query values are masked");
+
+    for fixed in [
+        r#"{"items":[1,2],"next":"https://127.0.0.1/api/items?page=2"}"#,
+        r#"{"items":[1,2],"next":"/api/items?page=2","docs":"http://docs.example.test/"}"#,
+    ] {
+        let (base, task) = tls_server(&good.0, None, Some(fixed)).await;
+        let report = scan_with(&base, vec![ca.der.clone()], vec![], passive_checks(Some(&cats))).await;
+        task.abort();
+        assert!(report.findings.iter().all(|f| f.rule != "EN009"), "{fixed}: {:?}", report.findings);
+    }
+}
