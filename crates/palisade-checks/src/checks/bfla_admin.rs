@@ -17,27 +17,7 @@ pub const MAX_PROBES: usize = 30;
 const ADMIN_WORDS: &[&str] = &["admin", "administration", "internal", "manage", "management", "superuser", "staff", "backoffice"];
 
 fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if c.is_uppercase() && prev_lower && !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = c.is_lowercase();
-            cur.extend(c.to_lowercase());
-        } else {
-            prev_lower = false;
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
+    palisade_engine::triage::words(text)
 }
 
 /// True when the spec names or tags the operation as administrative.
