@@ -96,7 +96,7 @@ async fn every_rule_fires_on_the_vulnerable_demo_and_not_on_the_hardened_twin() 
         .findings
         .iter()
         .map(|f| {
-            let endpoint = f.endpoint.replace(&vbase, "http://DEMO");
+            let endpoint = f.endpoint.replace(&vbase, "<demo-origin>");
             format!("{} {:<8} {} {}", f.rule, f.severity.as_str(), endpoint, f.detail.as_deref().unwrap_or("-"))
         })
         .collect();
