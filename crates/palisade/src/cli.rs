@@ -70,6 +70,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
 
+    /// Suppress findings whose fingerprints are in FILE (a previous `-f json` report); gates and score ignore them.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
     /// What the API handles: financial, medical, public, internal or general (changes weights).
     #[arg(long)]
     pub context: Option<String>,

@@ -22,6 +22,7 @@ pub struct ScanConfig {
     pub checks: Vec<String>,
     pub fail_under: Option<String>,
     pub fail_on: Option<String>,
+    pub baseline: Option<String>,
     pub context: Option<String>,
     pub concurrency: Option<usize>,
     pub rate: Option<f64>,
@@ -75,6 +76,7 @@ pub fn merge(mut args: ScanArgs, cfg: ScanConfig) -> ScanArgs {
     }
     args.fail_under = args.fail_under.or(cfg.fail_under);
     args.fail_on = args.fail_on.or(cfg.fail_on);
+    args.baseline = args.baseline.or(cfg.baseline.map(Into::into));
     args.context = args.context.or(cfg.context);
     args.concurrency = args.concurrency.or(cfg.concurrency);
     args.rate = args.rate.or(cfg.rate);

@@ -90,8 +90,8 @@ fn io_failure(what: &str, e: std::io::Error) -> Failure {
     Failure::usage(format!("cannot read {what}: {e}"), "check the path and permissions")
 }
 
-/// A baseline is a previous `palisade detect -f json` report (or a plain list of fingerprints, one a line).
-fn load_baseline(p: &Path) -> Result<std::collections::HashSet<String>, Failure> {
+/// A baseline is a previous `-f json` report of `detect` or `scan` (or a plain list of fingerprints, one a line).
+pub(crate) fn load_baseline(p: &Path) -> Result<std::collections::HashSet<String>, Failure> {
     let text = std::fs::read_to_string(p).map_err(|e| io_failure(&p.display().to_string(), e))?;
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         let list = v.get("findings").and_then(|f| f.as_array()).cloned().unwrap_or_default();

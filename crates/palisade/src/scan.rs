@@ -16,7 +16,14 @@ pub async fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     let args = config::merge(args, cfg.scan);
     // Reject bad gate values before sending a single request.
     gate_threshold(&args)?;
-    let report = run(&args).await?;
+    let baseline = match &args.baseline {
+        Some(path) => Some(crate::detect::load_baseline(path)?),
+        None => None,
+    };
+    let mut report = run(&args).await?;
+    if let Some(accepted) = &baseline {
+        apply_baseline(&mut report, accepted);
+    }
     write_report(&report, &args.output)?;
     gates(&report, &args)
 }
@@ -440,4 +447,20 @@ mod tests {
         let warning = active_guard(&with(false, &["delete"], Some("api.example.test:443")), &target).unwrap().unwrap();
         assert!(warning.starts_with("warning: active scan of api.example.test:443") && warning.contains("DELETE"), "{warning}");
     }
+}
+
+/// Drop accepted findings (by fingerprint), then score again so gates see only new ones.
+fn apply_baseline(report: &mut Report, accepted: &HashSet<String>) {
+    report.findings.retain(|f| !accepted.contains(&f.fingerprint));
+    let assessed: Vec<Category> = report.categories.iter().filter(|c| c.assessed).map(|c| c.category).collect();
+    let score = palisade_core::scoring::score(&report.findings, &assessed, report.context);
+    report.score = score.score;
+    report.grade = score.grade;
+    report.categories = score.categories;
+    let cited: HashSet<u64> = report
+        .findings
+        .iter()
+        .flat_map(|f| f.evidence.exchange.into_iter().chain(f.evidence.related.iter().copied()))
+        .collect();
+    report.exchanges.retain(|e| cited.contains(&e.id));
 }

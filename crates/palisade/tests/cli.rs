@@ -235,3 +235,28 @@ fn credentials_are_never_printed() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains(token));
     assert!(!String::from_utf8_lossy(&out.stderr).contains(token));
 }
+
+#[test]
+fn a_baseline_suppresses_accepted_findings_and_rescores() {
+    let rt = runtime();
+    let server = rt.block_on(DemoServer::start(DemoConfig::default())).unwrap();
+    let base = server.base_url();
+    let dir = tempfile::tempdir().unwrap();
+    let first_path = dir.path().join("first.json");
+    let first = palisade(&["scan", &base, "-f", "json", "-o", first_path.to_str().unwrap(), "--no-progress"]);
+    assert_eq!(first.status.code(), Some(0));
+    let first: Value = serde_json::from_str(&std::fs::read_to_string(&first_path).unwrap()).unwrap();
+    assert!(!findings_of(&first, "DE001").is_empty());
+
+    // Everything accepted: the same scan again finds nothing new, and the gate passes.
+    let second = palisade(&[
+        "scan", &base, "-f", "json", "--no-progress", "--baseline", first_path.to_str().unwrap(), "--fail-on", "high",
+    ]);
+    let report: Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert!(findings_of(&report, "DE001").is_empty(), "accepted DE001 findings came back");
+    assert!(report["findings"].as_array().unwrap().len() < first["findings"].as_array().unwrap().len());
+    assert!(report["score"].as_u64() > first["score"].as_u64());
+    let high_left = report["findings"].as_array().unwrap().iter().any(|f| matches!(f["severity"].as_str(), Some("high" | "critical")));
+    assert_eq!(second.status.code(), Some(if high_left { 1 } else { 0 }));
+    rt.block_on(server.shutdown());
+}
