@@ -478,6 +478,11 @@ async fn list_keys(
     )
 }
 
+/// The record number behind a hardened twin's UUID (`kind` is `key` or `user`).
+fn hardened_index(kind: &str, id: &str) -> Option<u32> {
+    (1..=COUNT).find(|i| fake::uuid(&format!("{kind}/{i}")) == id)
+}
+
 async fn get_key(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -487,7 +492,7 @@ async fn get_key(
         if let Some(r) = state.auth_failure(&headers) {
             return r;
         }
-        return match (1..=COUNT).find(|i| fake::uuid(&format!("key/{i}")) == id) {
+        return match hardened_index("key", &id) {
             Some(i) => json_response(StatusCode::OK, data::key_record_masked(i)),
             None => not_found_json(),
         };
@@ -600,7 +605,7 @@ async fn get_user(
         if let Some(r) = state.auth_failure(&headers) {
             return r;
         }
-        return match (1..=COUNT).find(|i| fake::uuid(&format!("user/{i}")) == id) {
+        return match hardened_index("user", &id) {
             Some(i) => json_response(StatusCode::OK, data::user_minimal(i)),
             None => not_found_json(),
         };
