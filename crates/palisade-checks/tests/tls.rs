@@ -303,10 +303,6 @@ async fn hsts_is_reported_over_tls_on_the_vulnerable_demo_and_not_on_the_hardene
     }
 }
 
-/// Rules the hardened twin triggers on purpose whatever the transport (see
-/// `EXPECTED_ON_HARDENED` in tests/rules.rs): IN001 is medium because the twin
-/// still publishes the shared spec, which lists the admin/internal routes it 404s.
-const DELIBERATE_ON_HARDENED: &[&str] = &["IN001"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hardened_demo_over_https_with_a_trusted_certificate_grades_a() {
@@ -319,7 +315,7 @@ async fn hardened_demo_over_https_with_a_trusted_certificate_grades_a() {
     let above_low: Vec<String> = report
         .findings
         .iter()
-        .filter(|f| f.severity > Severity::Low && !DELIBERATE_ON_HARDENED.contains(&f.rule.as_str()))
+        .filter(|f| f.severity > Severity::Low)
         .map(|f| format!("{} {} on {}: {}", f.rule, f.severity, f.endpoint, f.message))
         .collect();
     assert!(above_low.is_empty(), "findings above low on a well-configured HTTPS fixture: {above_low:#?}");

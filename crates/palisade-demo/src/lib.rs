@@ -42,6 +42,7 @@ pub fn openapi_json(hardened: bool) -> &'static str {
         let mut spec: serde_json::Value = serde_json::from_str(OPENAPI_JSON).expect("the demo spec is valid JSON");
         spec["paths"]["/api/v1/cache/purge"]["get"]["security"] = serde_json::json!([{"ApiKeyAuth": []}]);
         harden_spec_auth_and_input(&mut spec);
+        unpublish_internal_operations(&mut spec);
         serde_json::to_string_pretty(&spec).expect("serialisable")
     })
 }
@@ -60,6 +61,20 @@ pub fn harden_spec_auth_and_input(spec: &mut serde_json::Value) {
     }
     if body.is_object() {
         body["additionalProperties"] = serde_json::Value::Bool(false);
+    }
+}
+
+/// Routes the hardened twin does not serve (debug, internal, docs UI) or
+/// keeps out of its published spec (admin): a spec meant for the public lists
+/// neither, so the twin's spec matches what it serves and shows no admin map.
+pub const UNPUBLISHED_ON_HARDENED: &[&str] = &["/docs", "/api/internal/", "/api/v1/resource/debug", "/admin/users"];
+
+/// Drops [`UNPUBLISHED_ON_HARDENED`] from the published spec.
+fn unpublish_internal_operations(spec: &mut serde_json::Value) {
+    if let Some(paths) = spec["paths"].as_object_mut() {
+        for path in UNPUBLISHED_ON_HARDENED {
+            paths.remove(*path);
+        }
     }
 }
 
