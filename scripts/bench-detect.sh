@@ -138,4 +138,35 @@ if [ -z "${SKIP_GB:-}" ]; then
   /usr/bin/time -v "$BIN" detect "$BENCH_DIR/app_003.log" -f json -o /dev/null 2> /tmp/palisade-bench-time-small.txt || true
   echo "for comparison, one 4 MiB file: $(grep 'Maximum resident' /tmp/palisade-bench-time-small.txt)"
   rm -f "$BIG" /tmp/palisade-bench-1g.json
+
+  echo "== memory: 1 GiB app log with a leaked key every ~4 KB (~257k findings)"
+  KEYS=/tmp/palisade-bench-1g-keys.log
+  python3 - "$KEYS" <<'EOF'
+import random, sys
+R = random.Random(3)
+words = "order invoice customer product shipment account region status".split()
+parts, size = [], 0
+while size < 4 * 1024 * 1024:
+    lines, c = [], 0
+    while c < 4000:
+        l = "2026-11-29T04:%02d:%02d.%03dZ INFO  [%s] request_id=%032x method=GET route=/api/v1/%s status=200 duration_ms=%d" % (
+            R.randint(0, 59), R.randint(0, 59), R.randint(0, 999), R.choice(words), R.getrandbits(128), R.choice(words), R.randint(1, 900))
+        lines.append(l)
+        c += len(l) + 1
+    lines.append('2026-11-29T04:00:00.000Z DEBUG request body={"api_key": "%064x", "action": "list"}' % R.getrandbits(256))
+    s = "\n".join(lines) + "\n"
+    parts.append(s)
+    size += len(s)
+block = "".join(parts).encode()
+with open(sys.argv[1], "wb") as f:
+    n = 0
+    while n < 1024 * 1024 * 1024:
+        f.write(block)
+        n += len(block)
+EOF
+  for fmt in json sarif pretty; do
+    /usr/bin/time -v "$BIN" detect "$KEYS" -f $fmt -o /tmp/palisade-bench-keys.out 2> /tmp/palisade-bench-time-keys.txt || true
+    echo "$fmt: $(grep -E 'Maximum resident' /tmp/palisade-bench-time-keys.txt | xargs); $(grep Elapsed /tmp/palisade-bench-time-keys.txt | xargs)"
+  done
+  rm -f "$KEYS" /tmp/palisade-bench-keys.out
 fi

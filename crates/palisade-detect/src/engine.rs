@@ -3,7 +3,7 @@
 use crate::rules::RuleDef;
 use crate::validate::{self, Candidate};
 use crate::{DetectError, Kind, LineCounter, Match};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use crate::keywords::{Hit, KeywordSearcher};
 use palisade_core::mask::{fingerprint, mask_secret};
 use palisade_core::{Confidence, Severity};
 use regex_automata::meta::Regex;
@@ -29,7 +29,7 @@ pub(crate) struct CompiledRule {
 
 pub(crate) struct Engine {
     pub rules: Vec<CompiledRule>,
-    keywords: Option<AhoCorasick>,
+    keywords: Option<KeywordSearcher>,
     /// For each keyword pattern, the rules it triggers.
     keyword_rules: Vec<Vec<u32>>,
     /// Rules without keywords: their regex runs over the whole input.
@@ -103,16 +103,7 @@ impl Engine {
         let keywords = if keyword_list.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    // A full DFA: a few hundred short keywords make it small,
-                    // and it is markedly faster than the default NFA here.
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&keyword_list)
-                    .map_err(|e| DetectError::Keywords(e.to_string()))?,
-            )
+            Some(KeywordSearcher::new(&keyword_list).map_err(DetectError::Keywords)?)
         };
         Ok(Engine {
             rules,
@@ -136,18 +127,20 @@ impl Engine {
                 None => self.run_rule(r, input, 0, input.len(), &mut out),
             }
         }
-        let Some(ac) = &self.keywords else { return out };
+        let Some(searcher) = &self.keywords else { return out };
+        let mut hits: Vec<Hit> = Vec::new();
+        searcher.find_all(input, &mut hits);
         // Per-rule open window, merged while hits keep overlapping it.
         let mut open: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
         let mut windows: Vec<(u32, usize, usize)> = Vec::new();
         // Field-name rules: (rule, name start) of the last anchored attempt.
         let mut last_anchor: Vec<usize> = vec![usize::MAX; self.rules.len()];
         let mut caps_by_rule: Vec<Option<Captures>> = Vec::new();
-        for hit in ac.find_overlapping_iter(input) {
-            for &r in &self.keyword_rules[hit.pattern().as_usize()] {
+        for hit in &hits {
+            for &r in &self.keyword_rules[hit.pattern] {
                 let rule = &self.rules[r as usize];
                 if rule.def.anchor_field_name {
-                    let start = field_name_start(input, hit.start(), rule.before);
+                    let start = field_name_start(input, hit.start, rule.before);
                     if last_anchor[r as usize] != start {
                         last_anchor[r as usize] = start;
                         if caps_by_rule.is_empty() {
@@ -159,8 +152,8 @@ impl Engine {
                     }
                     continue;
                 }
-                let lo = hit.start().saturating_sub(rule.before);
-                let hi = (hit.end() + rule.after).min(input.len());
+                let lo = hit.start.saturating_sub(rule.before);
+                let hi = (hit.end + rule.after).min(input.len());
                 match &mut open[r as usize] {
                     Some((wlo, whi)) if lo <= *whi => {
                         *wlo = (*wlo).min(lo);
@@ -334,101 +327,14 @@ fn field_name_start(input: &[u8], hit: usize, limit: usize) -> usize {
     p
 }
 
-/// Candidate windows for keyword-less rules, found with a byte loop:
+/// Candidate windows for keyword-less rules (see [`crate::prefilter`]):
 /// `digits` = runs of 13+ digits with single space/dash separators (cards);
 /// `iban` = two capitals then two digits at a word start.
 fn prefilter_windows(kind: &str, input: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
     match kind {
-        "digits" => {
-            let is_run = |b: u8| b.is_ascii_digit() || b == b' ' || b == b'-';
-            let mut i = 0;
-            while i < input.len() {
-                // A 13-byte run covering i..=i+12 needs input[i+12]: skip ahead when it cannot be.
-                if i + 12 < input.len() {
-                    let b = input[i + 12];
-                    if !is_run(b) {
-                        i += 13;
-                        continue;
-                    }
-                    // Separators are single: a separator at i+12 inside a run
-                    // whose first digit is in i..=i+11 has a digit at i+11.
-                    // Spaces in prose take this exit, not the byte-by-byte path.
-                    if !b.is_ascii_digit() && !input[i + 11].is_ascii_digit() {
-                        i += 12;
-                        continue;
-                    }
-                }
-                if !is_run(input[i]) {
-                    i += 1;
-                    continue;
-                }
-                let end = input[i..]
-                    .iter()
-                    .position(|&b| !is_run(b))
-                    .map_or(input.len(), |p| i + p);
-                digit_runs(input, i, end, &mut out);
-                i = end + 1;
-            }
-        }
-        "iban" => {
-            let mut i = 0;
-            while i + 4 <= input.len() {
-                // A start at i or at i+1 needs input[i+1] uppercase (country
-                // code byte 1 or byte 0). Uppercase is rare in JSON, logs and
-                // HTML, digits are not: this skips more than testing byte 3.
-                if !input[i + 1].is_ascii_uppercase() {
-                    i += 2;
-                    continue;
-                }
-                let w = &input[i..i + 4];
-                if w[0].is_ascii_uppercase()
-                    && w[1].is_ascii_uppercase()
-                    && w[2].is_ascii_digit()
-                    && w[3].is_ascii_digit()
-                    && (i == 0 || !input[i - 1].is_ascii_alphanumeric())
-                {
-                    let hi = (i + 48).min(input.len());
-                    match out.last_mut() {
-                        Some((_, end)) if *end >= i => *end = hi,
-                        _ => out.push((i.saturating_sub(1), hi)),
-                    }
-                    i += 4;
-                } else {
-                    i += 1;
-                }
-            }
-        }
-        _ => {}
-    }
-    out
-}
-
-/// Windows around runs of 13+ digits (single space/dash separators) in `input[lo..hi]`.
-fn digit_runs(input: &[u8], lo: usize, hi: usize, out: &mut Vec<(usize, usize)>) {
-    let (mut run_start, mut digits, mut last_digit) = (lo, 0usize, lo);
-    for (i, &b) in input.iter().enumerate().take(hi).skip(lo) {
-        if b.is_ascii_digit() {
-            if digits == 0 {
-                run_start = i;
-            }
-            digits += 1;
-            last_digit = i;
-        } else if digits > 0 && last_digit + 1 != i {
-            if digits >= 13 {
-                out.push((
-                    run_start.saturating_sub(1),
-                    (last_digit + 2).min(input.len()),
-                ));
-            }
-            digits = 0;
-        }
-    }
-    if digits >= 13 {
-        out.push((
-            run_start.saturating_sub(1),
-            (last_digit + 2).min(input.len()),
-        ));
+        "digits" => crate::prefilter::digit_windows(input),
+        "iban" => crate::prefilter::iban_windows(input),
+        _ => Vec::new(),
     }
 }
 

@@ -21,6 +21,8 @@
 
 mod check;
 mod engine;
+mod keywords;
+mod prefilter;
 mod rules;
 mod stream;
 mod validate;

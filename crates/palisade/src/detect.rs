@@ -1,10 +1,11 @@
 //! `palisade detect`: the Data Exposure detector over files, logs, HAR captures and stdin.
 
+use crate::detect_out::{sort_batch, Format, Ordered, Report};
 use crate::Failure;
 use palisade_core::Severity;
 use palisade_detect::{Detector, Kind, Match, StreamScanner};
 use serde::Serialize;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,16 +35,6 @@ pub struct DetectFinding {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct DetectReport<'a> {
-    schema_version: &'static str,
-    tool: &'static str,
-    version: &'static str,
-    files_scanned: usize,
-    bytes_scanned: u64,
-    findings: &'a [DetectFinding],
-}
-
 pub struct DetectArgs {
     pub paths: Vec<String>,
     pub format: String,
@@ -56,34 +47,78 @@ pub struct DetectArgs {
 
 pub fn detect_command(args: DetectArgs) -> Result<u8, Failure> {
     let detector = Detector::builtin();
+    let format = Format::parse(&args.format)
+        .ok_or_else(|| Failure::usage(format!("unknown format '{}' for detect", args.format), "use pretty, json or sarif"))?;
     let baseline = match &args.baseline {
         Some(p) => load_baseline(p)?,
         None => Default::default(),
     };
-    let (mut findings, files, bytes) = if args.paths.iter().any(|p| p == "-") {
-        let mut scanner = StreamScanner::new(detector);
-        let mut out = Vec::new();
-        let n = stream(std::io::stdin().lock(), &mut scanner, &mut out).map_err(|e| io_failure("stdin", e))?;
-        out.extend(scanner.finish());
-        (out.into_iter().map(|m| to_finding("-", m, None)).collect::<Vec<_>>(), 1, n)
-    } else {
-        scan_paths(detector, &args.paths)?
-    };
-    findings.retain(|f| {
-        f.severity >= args.min_severity
-            && args.kinds.as_ref().is_none_or(|k| k.contains(&f.kind))
-            && !baseline.contains(&f.fingerprint)
-    });
-    findings.sort_by(|a, b| (&a.path, a.line, a.column, &a.rule_id).cmp(&(&b.path, b.line, b.column, &b.rule_id)));
-
-    let rendered = render(&args.format, &findings, files, bytes)?;
-    match &args.output {
-        Some(p) => std::fs::write(p, rendered).map_err(|e| io_failure(&p.display().to_string(), e))?,
+    let filter = Filter { min_severity: args.min_severity, kinds: args.kinds.clone(), baseline };
+    let from_stdin = args.paths.iter().any(|p| p == "-");
+    // Walk before creating the output file, and never scan the report itself.
+    let files = if from_stdin { Vec::new() } else { collect_files(&args.paths, args.output.as_deref())? };
+    let (sink, color): (Box<dyn Write + Send>, bool) = match &args.output {
+        Some(p) => {
+            let f = std::fs::File::create(p).map_err(|e| write_failure(&p.display().to_string(), e))?;
+            (Box::new(BufWriter::new(f)), false)
+        }
         None => {
-            let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            (Box::new(BufWriter::new(std::io::stdout())), color)
+        }
+    };
+    let report = Report::begin(format, sink, color, args.fail_on);
+    let (report, files_scanned, bytes) = if from_stdin {
+        let ordered = Ordered::new(report);
+        let mut scanner = StreamScanner::new(detector);
+        let mut local = Vec::new();
+        let mut emit = |batch: Vec<Match>| ordered.emit(0, &mut local, filter.apply("-", batch));
+        let n = stream(std::io::stdin().lock(), &mut scanner, &mut emit).map_err(|e| io_failure("stdin", e))?;
+        emit(scanner.finish());
+        ordered.finish(0, local);
+        (ordered.into_report(), 1, n)
+    } else {
+        scan_paths(detector, &files, &filter, report)
+    };
+    let failed = report.failed;
+    let to_file = args.output.is_some();
+    if let Err(e) = report.end(files_scanned, bytes) {
+        // A closed stdout (`| head`) is not an error worth reporting.
+        if to_file {
+            return Err(write_failure(&args.output.as_ref().map(|p| p.display().to_string()).unwrap_or_default(), e));
         }
     }
-    Ok(if findings.iter().any(|f| f.severity >= args.fail_on) { 1 } else { 0 })
+    Ok(if failed { 1 } else { 0 })
+}
+
+/// `--min-severity`, `--kinds` and `--baseline`.
+struct Filter {
+    min_severity: Severity,
+    kinds: Option<Vec<Kind>>,
+    baseline: std::collections::HashSet<String>,
+}
+
+impl Filter {
+    fn keep(&self, f: &DetectFinding) -> bool {
+        f.severity >= self.min_severity
+            && self.kinds.as_ref().is_none_or(|k| k.contains(&f.kind))
+            && !self.baseline.contains(&f.fingerprint)
+    }
+
+    /// One scanner batch as sorted, filtered findings.
+    fn apply(&self, path: &str, batch: Vec<Match>) -> Vec<DetectFinding> {
+        self.apply_findings(batch.into_iter().map(|m| to_finding(path, m, None)).collect())
+    }
+
+    fn apply_findings(&self, mut found: Vec<DetectFinding>) -> Vec<DetectFinding> {
+        found.retain(|f| self.keep(f));
+        sort_batch(&mut found);
+        found
+    }
+}
+
+fn write_failure(what: &str, e: std::io::Error) -> Failure {
+    Failure::usage(format!("cannot write {what}: {e}"), "check the path and permissions")
 }
 
 fn io_failure(what: &str, e: std::io::Error) -> Failure {
@@ -100,16 +135,23 @@ pub(crate) fn load_baseline(p: &Path) -> Result<std::collections::HashSet<String
     Ok(text.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect())
 }
 
-fn stream(mut r: impl Read, scanner: &mut StreamScanner, out: &mut Vec<Match>) -> std::io::Result<u64> {
+fn stream(mut r: impl Read, scanner: &mut StreamScanner, emit: &mut dyn FnMut(Vec<Match>)) -> std::io::Result<u64> {
     let mut buf = vec![0u8; CHUNK];
     let mut total = 0u64;
     loop {
-        let n = r.read(&mut buf)?;
+        let n = match r.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if n == 0 {
             return Ok(total);
         }
         total += n as u64;
-        out.extend(scanner.feed(&buf[..n]));
+        let batch = scanner.feed(&buf[..n]);
+        if !batch.is_empty() {
+            emit(batch);
+        }
     }
 }
 
@@ -129,8 +171,9 @@ fn to_finding(path: &str, m: Match, url: Option<String>) -> DetectFinding {
     }
 }
 
-/// Walk the paths (respecting .gitignore), then scan the files on all cores.
-fn scan_paths(detector: &Detector, paths: &[String]) -> Result<(Vec<DetectFinding>, usize, u64), Failure> {
+/// The files to scan, in output (path) order: walked recursively,
+/// respecting .gitignore, without the report file itself.
+fn collect_files(paths: &[String], output: Option<&Path>) -> Result<Vec<PathBuf>, Failure> {
     let mut files = Vec::new();
     for p in paths {
         let path = Path::new(p);
@@ -147,59 +190,88 @@ fn scan_paths(detector: &Detector, paths: &[String]) -> Result<(Vec<DetectFindin
             }
         }
     }
+    if let Some(out) = output.and_then(|o| std::fs::canonicalize(o).ok()) {
+        files.retain(|f| std::fs::canonicalize(f).map_or(true, |c| c != out));
+    }
+    let mut keyed: Vec<(String, PathBuf)> = files.into_iter().map(|f| (f.display().to_string(), f)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(keyed.into_iter().map(|(_, f)| f).collect())
+}
+
+/// Worker threads: all cores, or `PALISADE_DETECT_THREADS`.
+fn thread_count(files: usize) -> usize {
+    let cores = std::env::var("PALISADE_DETECT_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    cores.min(files.max(1))
+}
+
+/// Scan the files on all cores; findings reach the report in file order.
+fn scan_paths(detector: &Detector, files: &[PathBuf], filter: &Filter, report: Report) -> (Report, usize, u64) {
     let next = AtomicUsize::new(0);
-    let results = Mutex::new(Vec::new());
     let bytes = std::sync::atomic::AtomicU64::new(0);
     let errors = Mutex::new(Vec::new());
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(files.len().max(1));
+    let ordered = Ordered::new(report);
     std::thread::scope(|s| {
-        for _ in 0..threads {
+        for _ in 0..thread_count(files.len()) {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(file) = files.get(i) else { break };
-                match scan_file(detector, file) {
-                    Ok((found, n)) => {
+                let name = file.display().to_string();
+                let mut local = Vec::new();
+                let mut emit = |batch: Vec<DetectFinding>| ordered.emit(i, &mut local, filter.apply_findings(batch));
+                match scan_file(detector, file, &name, &mut emit) {
+                    Ok(n) => {
                         bytes.fetch_add(n, Ordering::Relaxed);
-                        results.lock().unwrap().extend(found);
                     }
-                    Err(e) => errors.lock().unwrap().push(format!("{}: {e}", file.display())),
+                    Err(e) => errors.lock().unwrap_or_else(|p| p.into_inner()).push(format!("{name}: {e}")),
                 }
+                ordered.finish(i, local);
             });
         }
     });
-    for e in errors.into_inner().unwrap() {
+    for e in errors.into_inner().unwrap_or_else(|p| p.into_inner()) {
         eprintln!("warning: skipped {e}");
     }
-    Ok((results.into_inner().unwrap(), files.len(), bytes.into_inner()))
+    (ordered.into_report(), files.len(), bytes.into_inner())
 }
 
-fn scan_file(detector: &Detector, path: &Path) -> std::io::Result<(Vec<DetectFinding>, u64)> {
-    let name = path.display().to_string();
+/// Scan one file, passing its findings on in batches (in file order).
+fn scan_file(
+    detector: &Detector,
+    path: &Path,
+    name: &str,
+    emit: &mut dyn FnMut(Vec<DetectFinding>),
+) -> std::io::Result<u64> {
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     let mut head = vec![0u8; 8192];
     let n = read_up_to(&mut file, &mut head)?;
     head.truncate(n);
     if head.contains(&0) {
-        return Ok((Vec::new(), 0)); // binary
+        return Ok(0); // binary
     }
+    let findings = |batch: Vec<Match>| -> Vec<DetectFinding> { batch.into_iter().map(|m| to_finding(name, m, None)).collect() };
     if is_har(path, &head) && len <= MAX_HAR_BYTES {
         let mut text = head;
         file.read_to_end(&mut text)?;
-        if let Some(found) = scan_har(detector, &name, &text) {
-            return Ok((found, len));
+        if let Some(found) = scan_har(detector, name, &text) {
+            emit(found);
+            return Ok(len);
         }
         // Not valid HAR after all: scan it as text.
         let mut scanner = StreamScanner::new(detector);
-        let mut out = scanner.feed(&text);
-        out.extend(scanner.finish());
-        return Ok((out.into_iter().map(|m| to_finding(&name, m, None)).collect(), len));
+        emit(findings(scanner.feed(&text)));
+        emit(findings(scanner.finish()));
+        return Ok(len);
     }
     let mut scanner = StreamScanner::new(detector);
-    let mut out = scanner.feed(&head);
-    stream(file, &mut scanner, &mut out)?;
-    out.extend(scanner.finish());
-    Ok((out.into_iter().map(|m| to_finding(&name, m, None)).collect(), len))
+    emit(findings(scanner.feed(&head)));
+    stream(file, &mut scanner, &mut |batch| emit(findings(batch)))?;
+    emit(findings(scanner.finish()));
+    Ok(len)
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -285,104 +357,6 @@ fn base64_decode(s: &str) -> Option<String> {
     use base64::Engine as _;
     let bytes = base64::engine::general_purpose::STANDARD.decode(s.trim()).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-fn render(format: &str, findings: &[DetectFinding], files: usize, bytes: u64) -> Result<String, Failure> {
-    match format {
-        "json" => {
-            let report = DetectReport {
-                schema_version: "1.0",
-                tool: "palisade",
-                version: env!("CARGO_PKG_VERSION"),
-                files_scanned: files,
-                bytes_scanned: bytes,
-                findings,
-            };
-            Ok(serde_json::to_string_pretty(&report).map_err(|e| anyhow::anyhow!(e))? + "\n")
-        }
-        "sarif" => Ok(sarif(findings)),
-        "pretty" => Ok(pretty(findings, files, bytes)),
-        other => Err(Failure::usage(format!("unknown format '{other}' for detect"), "use pretty, json or sarif")),
-    }
-}
-
-fn pretty(findings: &[DetectFinding], files: usize, bytes: u64) -> String {
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut s = String::new();
-    for f in findings {
-        let sev = if color {
-            let code = match f.severity {
-                Severity::Critical => "1;31",
-                Severity::High => "31",
-                Severity::Medium => "33",
-                Severity::Low => "36",
-                Severity::Info => "2",
-            };
-            format!("\x1b[{code}m{:<8}\x1b[0m", f.severity.as_str())
-        } else {
-            format!("{:<8}", f.severity.as_str())
-        };
-        s.push_str(&format!("{}:{}:{}  {sev} {:<28} {}", f.path, f.line, f.column, f.rule_id, f.masked));
-        if let Some(c) = &f.context {
-            s.push_str(&format!("  ({c})"));
-        }
-        if let Some(u) = &f.url {
-            s.push_str(&format!("  [{u}]"));
-        }
-        s.push('\n');
-    }
-    s.push_str(&format!("{} finding(s) in {files} file(s), {bytes} bytes scanned.\n", findings.len()));
-    s
-}
-
-fn sarif(findings: &[DetectFinding]) -> String {
-    let mut rules: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
-    rules.sort();
-    rules.dedup();
-    let level = |s: Severity| match s {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        _ => "note",
-    };
-    let results: Vec<serde_json::Value> = findings
-        .iter()
-        .map(|f| {
-            serde_json::json!({
-                "ruleId": f.rule_id,
-                "ruleIndex": rules.iter().position(|r| *r == f.rule_id).unwrap_or(0),
-                "level": level(f.severity),
-                "message": {"text": format!("{} ({}) found: {}", f.rule_name, f.kind.as_str(), f.masked)},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": f.path},
-                    "region": {"startLine": f.line, "startColumn": f.column}
-                }}],
-                "partialFingerprints": {"palisade/v1": f.fingerprint},
-                "properties": {"severity": f.severity.as_str(), "kind": f.kind.as_str()}
-            })
-        })
-        .collect();
-    let detector = Detector::builtin();
-    let rule_objs: Vec<serde_json::Value> = rules
-        .iter()
-        .map(|id| {
-            let info = detector.rules().iter().find(|r| r.id == *id);
-            serde_json::json!({
-                "id": id,
-                "name": id,
-                "shortDescription": {"text": info.map(|r| r.name.clone()).unwrap_or_else(|| id.to_string())},
-                "properties": {"kind": info.map(|r| r.kind.as_str()).unwrap_or("secret")}
-            })
-        })
-        .collect();
-    let doc = serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "Palisade", "semanticVersion": env!("CARGO_PKG_VERSION"), "rules": rule_objs}},
-            "results": results
-        }]
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
 /// Parse `--kinds secret,pii`.

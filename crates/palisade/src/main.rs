@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod detect;
+mod detect_out;
 mod progress;
 mod scan;
 

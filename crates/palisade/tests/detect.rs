@@ -121,3 +121,122 @@ fn rules_check_passes() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 failed"));
 }
+
+/// Many files with many planted keys (more findings than the reorder buffer
+/// holds, so workers ahead of the file being written must wait): the output
+/// is the same with 1 and 4 worker threads, in path then line order, with
+/// every planted key on its own line, and the counts and exit codes agree.
+#[test]
+fn streamed_output_is_identical_across_thread_counts_and_counts_are_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next_hex = || {
+        let mut s = String::new();
+        while s.len() < 64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            s.push_str(&format!("{x:016x}"));
+        }
+        s.truncate(64);
+        s
+    };
+    let mut planted: Vec<(String, usize, String)> = Vec::new();
+    // Sizes vary so files finish out of order; one clean file in between.
+    for (f, keys) in [(0usize, 2500usize), (1, 40), (2, 0), (3, 3000), (4, 7), (5, 1800)] {
+        let name = format!("svc_{f}.log");
+        let mut text = String::new();
+        let mut line = 0;
+        for k in 0..keys.max(50) {
+            line += 1;
+            text.push_str(&format!("2026-11-29T10:00:00Z INFO request_id={k:08} route=/api/v1/items status=200\n"));
+            if k < keys {
+                let key = next_hex();
+                line += 1;
+                text.push_str(&format!("2026-11-29T10:00:01Z DEBUG body={{\"api_key\": \"{key}\"}}\n"));
+                planted.push((name.clone(), line, key));
+            }
+        }
+        std::fs::write(dir.path().join(&name), text).unwrap();
+    }
+    let run = |threads: &str, format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_palisade"))
+            .args(["detect", dir.path().to_str().unwrap(), "-f", format])
+            .env("NO_COLOR", "1")
+            .env("PALISADE_DETECT_THREADS", threads)
+            .output()
+            .unwrap()
+    };
+    for format in ["json", "sarif", "pretty"] {
+        let one = run("1", format);
+        let four = run("4", format);
+        assert_eq!(one.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&one.stderr));
+        assert_eq!(four.status.code(), Some(1));
+        assert!(one.stdout == four.stdout, "{format}: output differs between 1 and 4 threads");
+        let text = String::from_utf8_lossy(&one.stdout);
+        for (_, _, key) in planted.iter().step_by(97) {
+            assert!(!text.contains(key.as_str()), "{format}: a full key was written");
+        }
+        match format {
+            "json" => {
+                let v: Value = serde_json::from_slice(&one.stdout).expect("valid JSON");
+                let found = v["findings"].as_array().unwrap();
+                let got: Vec<(String, u64)> = found
+                    .iter()
+                    .map(|f| {
+                        let p = f["path"].as_str().unwrap();
+                        (p.rsplit('/').next().unwrap().to_string(), f["line"].as_u64().unwrap())
+                    })
+                    .collect();
+                let want: Vec<(String, u64)> = planted.iter().map(|(n, l, _)| (n.clone(), *l as u64)).collect();
+                assert_eq!(got.len(), want.len(), "one finding per planted key");
+                assert!(got == want, "findings in path then line order, on the planted lines");
+                assert_eq!(v["files_scanned"], 6);
+            }
+            "sarif" => {
+                let v: Value = serde_json::from_slice(&one.stdout).expect("valid SARIF JSON");
+                let run = &v["runs"][0];
+                let results = run["results"].as_array().unwrap();
+                assert_eq!(results.len(), planted.len());
+                let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+                for r in results.iter().step_by(101) {
+                    let i = r["ruleIndex"].as_u64().unwrap() as usize;
+                    assert_eq!(rules[i]["id"], r["ruleId"], "ruleIndex points at the rule");
+                }
+            }
+            _ => {
+                let last = text.lines().last().unwrap();
+                assert_eq!(last, format!("{} finding(s) in 6 file(s), {} bytes scanned.", planted.len(), {
+                    (0..6).map(|f| std::fs::metadata(dir.path().join(format!("svc_{f}.log"))).unwrap().len()).sum::<u64>()
+                }));
+            }
+        }
+    }
+    // --fail-on: the planted keys' severity decides the exit code.
+    let v: Value = serde_json::from_slice(&run("2", "json").stdout).unwrap();
+    let severities = v["findings"].as_array().unwrap().iter().map(|f| f["severity"].as_str().unwrap().to_string()).collect::<std::collections::HashSet<_>>();
+    let order = ["info", "low", "medium", "high", "critical"];
+    let max = order.iter().rposition(|s| severities.contains(*s)).unwrap();
+    for (i, sev) in order.iter().enumerate() {
+        let out = Command::new(env!("CARGO_BIN_EXE_palisade"))
+            .args(["detect", dir.path().to_str().unwrap(), "-f", "json", "--fail-on", sev])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(if i <= max { 1 } else { 0 }), "--fail-on {sev}");
+    }
+}
+
+/// The report file may sit inside the scanned directory: it is not scanned.
+#[test]
+fn output_file_inside_the_scanned_directory_is_not_scanned() {
+    let key = fresh_hex_key();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.env"), format!("API_KEY={key}\n")).unwrap();
+    let report = dir.path().join("report.txt");
+    for _ in 0..2 {
+        let out = palisade(&["detect", dir.path().to_str().unwrap(), "-o", report.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        let text = std::fs::read_to_string(&report).unwrap();
+        assert!(text.contains("1 finding(s) in 1 file(s)"), "{text}");
+    }
+}
