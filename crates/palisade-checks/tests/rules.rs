@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 /// Rules whose positive fixture is not the plain-HTTP demo, with the test that covers them.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     // Needs an admin:-role identity and another role (--identity ROLE:NAME=...); axum fixture with two roles.
+    // Also on the demo (admin audit log, admin key + user key): access3::a_user_key_reading_the_demo_admin_audit_log_is_bf003_on_the_vulnerable_twin_only
     ("BF003", "access2::a_user_role_reading_admin_users_is_reported_and_not_when_it_gets_403"),
     // The demo's auth is not path-spelling dependent; axum fixtures gate the raw path / ignore rewrite headers / GET only.
     ("AU007", "access2::a_trailing_slash_past_a_raw_path_auth_gate_is_reported_and_not_when_normalised"),
@@ -29,10 +30,18 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     ("AU002", "access::alg_none_copy_of_the_users_token_is_accepted_by_the_vulnerable_demo_only"),
     // Needs two identities (--identity); two-user axum fixture.
     ("BO002", "access::cross_identity_access_is_proven_with_two_users_and_not_reported_when_fixed"),
+    // Active mode only (--active): a default demo scan never writes; access3 runs the active scan on both twins.
+    ("PA004", "access3::mass_assignment_is_proven_only_in_active_mode_and_not_on_the_hardened_twin"),
     // The demo serves every operation it documents; drift fixture: an axum server.
     ("IN007", "surface_a::loose_fixture_findings_and_non_findings"),
     // The demo spec has no webhook registration; spec fixtures served by an axum server.
     ("UC003", "surface_b::unsigned_webhook_registration_and_plain_http_servers_come_from_the_spec"),
+    // Batching needs a POST (--allow-method POST); the demo scan here is read-only. Axum GraphQL fixture.
+    ("IV011", "input_validation2::graphql_batching_is_probed_only_when_post_is_allowed"),
+    // Internal-address payloads are opt-in (--ssrf-internal); the default demo scan must not send them.
+    ("SS003", "ssrf2::ssrf_internal_finds_canned_metadata_on_the_vulnerable_demo_and_nothing_on_the_hardened_twin"),
+    // Weak cipher suites need a TLS server choosing one; canned-ServerHello fixture vs real rustls.
+    ("EN010", "tls2::weak_suites_chosen_by_the_server_are_reported_by_name_and_severity"),
 ];
 
 /// Rules the hardened twin may still trigger, and why that is right.

@@ -1,5 +1,5 @@
 //! Issue 5, part A: CORS, dangerous methods, GraphQL introspection (IV002–IV004),
-//! rate limiting (RL001–RL002) and inventory surface (IN004–IN007).
+//! rate limiting (RL001–RL003) and inventory surface (IN004–IN007).
 //!
 //! Positive and negative fixtures are real servers on 127.0.0.1: the demo API
 //! and its hardened twin, and small axum servers started here.
@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const OUR_RULES: &[&str] = &["IV002", "IV003", "IV004", "RL001", "RL002", "IN004", "IN005", "IN006", "IN007"];
+const OUR_RULES: &[&str] = &["IV002", "IV003", "IV004", "RL001", "RL002", "RL003", "IN004", "IN005", "IN006", "IN007"];
 
 async fn scan_url(base: &str, spec: Option<&str>) -> Report {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -100,6 +100,10 @@ async fn vulnerable_demo_triggers_every_part_a_rule() {
     // /api/v1/users honours limit=100000; /api/v1/keys has only a handful of keys (no proof either way).
     assert_eq!(endpoints(&report, "RL002"), ["GET /api/v1/users"]);
 
+    // The admin listing has no paging parameter and answers a list; /api/v1/users and /api/v1/keys take `limit`.
+    assert_eq!(endpoints(&report, "RL003"), ["GET /admin/users"]);
+    assert_eq!(one(&report, "RL003").severity, Severity::Low);
+
     assert_eq!(endpoints(&report, "IN004"), ["GET /v1/"]);
 
     assert_eq!(endpoints(&report, "IN005"), ["GET /api/internal/", "GET /v1/"]);
@@ -149,6 +153,9 @@ const LOOSE_SPEC: &str = r#"{
     "/legacy-report": {"get": {"deprecated": true, "responses": {"200": {"description": "ok"}}}},
     "/retired-report": {"get": {"deprecated": true, "responses": {"410": {"description": "gone"}}}},
     "/reports": {"get": {"responses": {"200": {"description": "documented, never deployed"}}}},
+    "/exports": {"get": {"operationId": "listExports", "responses": {"200": {"description": "every export at once"}}}},
+    "/tags": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}}}}},
+    "/teams": {"get": {"operationId": "listTeams", "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}}], "responses": {"200": {"description": "paged"}}}},
     "/reports/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"description": "ok"}}}}
   }
 }"#;
@@ -170,6 +177,9 @@ fn loose_router() -> Router {
         .route("/capped", get(|Query(q): Query<HashMap<String, String>>| async move { page(&q, "per_page", 50) }))
         .route("/api/v2/orders", get(|| async { Json(json!({"orders": [], "version": 2})) }))
         .route("/api/v1/orders", get(|| async { Json(json!({"orders": [], "version": 1})) }))
+        .route("/exports", get(|| async { page(&HashMap::from([("n".to_string(), "1500".to_string())]), "n", 1500) }))
+        .route("/tags", get(|| async { Json(json!(["red", "green", "blue"])) }))
+        .route("/teams", get(|| async { Json(json!({"teams": [{"id": 1}, {"id": 2}], "next_cursor": "b"})) }))
         .route("/legacy-report", get(|| async { Json(json!({"report": "legacy"})) }))
         .route("/retired-report", get(|| async { (StatusCode::GONE, Json(json!({"error": "gone"}))) }))
         .route("/actuator", get(|| async { Json(json!({"_links": {"self": {"href": "/actuator"}}})) }))
@@ -200,6 +210,15 @@ async fn loose_fixture_findings_and_non_findings() {
     // /items honours any size (item counts prove it); /capped stops at 50.
     assert_eq!(endpoints(&report, "RL002"), ["GET /items"]);
     assert!(one(&report, "RL002").evidence.excerpt.contains("5000 items"));
+
+    // Collections without paging: 1500 exports in one answer (oversized), a short tag list;
+    // /teams takes a cursor, /items a limit.
+    assert_eq!(endpoints(&report, "RL003"), ["GET /exports", "GET /tags"]);
+    let exports = of(&report, "RL003").into_iter().find(|f| f.endpoint == "GET /exports").unwrap();
+    assert_eq!((exports.severity, exports.detail.as_deref()), (Severity::Medium, Some("oversized")));
+    assert!(exports.evidence.excerpt.contains("1500 items"), "{}", exports.evidence.excerpt);
+    let tags = of(&report, "RL003").into_iter().find(|f| f.endpoint == "GET /tags").unwrap();
+    assert_eq!(tags.severity, Severity::Low);
 
     // The 410 deprecated operation is fine; the 200 one is not.
     assert_eq!(endpoints(&report, "IN004"), ["GET /legacy-report"]);

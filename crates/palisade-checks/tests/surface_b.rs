@@ -66,7 +66,7 @@ async fn vulnerable_demo_triggers_ssrf_unsafe_consumption_and_ai_rules() {
 async fn hardened_twin_triggers_none_of_them() {
     let server = DemoServer::start(DemoConfig { hardened: true }).await.unwrap();
     let report = scan_url(&server.base_url(), None).await;
-    for f in &report.findings {
+    if let Some(f) = report.findings.first() {
         panic!("hardened twin reports {} on {}: {}", f.rule, f.endpoint, f.message);
     }
     assert!(report.health.check_errors.is_empty(), "{:?}", report.health.check_errors);

@@ -100,7 +100,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/api/v1/me", get(me))
         .route("/api/v1/fetch", get(fetch_url))
         .route("/api/v1/weather", get(weather))
-        .route("/api/v1/chat", axum::routing::post(chat))
+        .route("/api/v1/chat", axum::routing::post(crate::llm::chat))
+        .route("/api/v1/ask", get(crate::llm::ask))
         .route("/graphql", get(graphql))
         .route("/redirect", get(redirect))
         .route("/v1/", get(v1_root))
@@ -110,6 +111,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/actuator/health", get(health))
         .route("/metrics", get(metrics))
         .route("/api/v1/cache/purge", get(purge_cache))
+        .merge(crate::injection::routes())
+        .merge(crate::access::routes())
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), policy))
         .with_state(state)
@@ -743,70 +746,6 @@ async fn weather(
     response
 }
 
-async fn chat(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    if state.hardened {
-        if let Some(r) = state.auth_failure(&headers) {
-            return r;
-        }
-    }
-    let Ok(Json(body)) = body else {
-        return error_json(
-            StatusCode::BAD_REQUEST,
-            "expected a JSON body with a \"message\" string",
-        );
-    };
-    let message = match (
-        body.get("message").and_then(Value::as_str),
-        body.get("messages").and_then(Value::as_array),
-    ) {
-        (Some(m), _) => m.to_string(),
-        (None, Some(messages)) => messages
-            .iter()
-            .filter_map(|m| m.get("content").and_then(Value::as_str))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => {
-            return error_json(
-                StatusCode::BAD_REQUEST,
-                "expected a JSON body with a \"message\" string",
-            )
-        }
-    };
-    let lowered = message.to_lowercase();
-    let injection = [
-        "ignore previous instructions",
-        "ignore all previous instructions",
-        "reveal your system prompt",
-    ]
-    .iter()
-    .any(|p| lowered.contains(p));
-    let reply = match (injection, state.hardened) {
-        (true, false) => format!("Sure! My instructions are: \"{}\"", data::SYSTEM_PROMPT),
-        (true, true) => {
-            "I can't share my instructions, but I'm happy to help with your Acme account."
-                .to_string()
-        }
-        (false, _) => {
-            "Thanks for contacting Acme support. How can I help with your order?".to_string()
-        }
-    };
-    let prompt_tokens = 48 + message.split_whitespace().count();
-    let completion_tokens = reply.split_whitespace().count();
-    let usage = json!({"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens});
-    if state.hardened {
-        json_response(StatusCode::OK, json!({"reply": reply, "usage": usage}))
-    } else {
-        json_response(
-            StatusCode::OK,
-            json!({"id": "chatcmpl-demo", "model": "gpt-4o-mini-2024-07-18", "reply": reply, "usage": usage}),
-        )
-    }
-}
-
 async fn graphql(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -818,6 +757,9 @@ async fn graphql(
             json!({"errors": [{"message": "Must provide query string."}]}),
         );
     };
+    if let Some(r) = crate::injection::graphql_extra(&state, q) {
+        return r;
+    }
     if q.contains("__schema") || q.contains("__type") {
         if state.hardened {
             return json_response(

@@ -19,15 +19,19 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+mod access;
 mod app;
 mod data;
 mod fake;
 mod fetch;
+mod injection;
 mod jwt;
+mod llm;
 mod pages;
 mod tls;
 
 pub use app::{HARDENED_MAX_LIMIT, RATE_LIMIT_PER_SECOND, REQUEST_LOG_CAPACITY};
+pub use fetch::{fetcher_stats, FetcherStats};
 
 /// The demo's OpenAPI 3.0.3 document, also served at `/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
@@ -62,12 +66,19 @@ pub fn harden_spec_auth_and_input(spec: &mut serde_json::Value) {
     if body.is_object() {
         body["additionalProperties"] = serde_json::Value::Bool(false);
     }
+    // The twin answers a creation with the key id only (the seed's remediation).
+    let created = &mut spec["paths"]["/api/v1/keys"]["post"]["responses"]["201"]["content"]["application/json"]["schema"];
+    if let Some(props) = created["properties"].as_object_mut() {
+        props.remove("key");
+    }
+    // The feedback form takes only JSON (no cross-site form or text posts).
+    injection::harden_spec(spec);
 }
 
 /// Routes the hardened twin does not serve (debug, internal, docs UI) or
 /// keeps out of its published spec (admin): a spec meant for the public lists
 /// neither, so the twin's spec matches what it serves and shows no admin map.
-pub const UNPUBLISHED_ON_HARDENED: &[&str] = &["/docs", "/api/internal/", "/api/v1/resource/debug", "/admin/users"];
+pub const UNPUBLISHED_ON_HARDENED: &[&str] = &["/docs", "/api/internal/", "/api/v1/resource/debug", "/admin/users", "/api/v1/staff/audit"];
 
 /// Drops [`UNPUBLISHED_ON_HARDENED`] from the published spec.
 fn unpublish_internal_operations(spec: &mut serde_json::Value) {
@@ -198,6 +209,13 @@ impl DemoServer {
     /// twin's is random per server and appears in no response.
     pub fn api_key(&self) -> &str {
         &self.state.api_key
+    }
+
+    /// A key with the `user` role (not an administrator), for role-based
+    /// access tests: the admin audit log accepts it on the vulnerable twin
+    /// only; [`DemoServer::api_key`] is the administrator's.
+    pub fn user_key(&self) -> String {
+        access::user_key(&self.state)
     }
 
     /// The server's own request log, oldest first (at most

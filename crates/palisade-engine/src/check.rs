@@ -123,12 +123,17 @@ impl ScanContext {
         }
     }
 
-    /// The scan's out-of-band canary listener (loopback only), started on
-    /// first use and stopped with the context. `None` when it cannot bind.
+    /// The scan's out-of-band canary listener (bound as `--oob-listen` says,
+    /// `127.0.0.1:0` by default), started on first use and stopped with the
+    /// context. `None` when it cannot bind.
     pub async fn oob(&self) -> Option<std::sync::Arc<crate::oob::OobListener>> {
         self.oob
             .get_or_init(|| async {
-                match crate::oob::OobListener::start_loopback().await {
+                let started = match crate::oob::OobConfig::from_engine(self.engine.config()) {
+                    Ok(cfg) => crate::oob::OobListener::start(&cfg).await,
+                    Err(e) => Err(e),
+                };
+                match started {
                     Ok(l) => Some(std::sync::Arc::new(l)),
                     Err(e) => {
                         tracing::warn!("out-of-band listener could not start: {e}");

@@ -115,7 +115,6 @@ pub async fn run_scan(
     let runs = checks.iter().map(|c| {
         let ctx = ctx.clone();
         let c = c.clone();
-        let emit = emit.clone();
         async move {
             emit(ScanEvent::CheckStarted { check: c.name().into() });
             let before = ctx.findings.len();

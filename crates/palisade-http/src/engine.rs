@@ -54,6 +54,8 @@ struct Inner {
     /// URLs a read-only policy may still POST a small JSON body to, with the
     /// number of POSTs left (see [`Engine::permit_text_post`]).
     text_posts: Mutex<HashMap<String, u32>>,
+    /// Credential refresh for expiring identities (see [`crate::refresh`]).
+    refresh: crate::refresh::RefreshState,
 }
 
 /// Most body bytes the cache keeps, so a long scan's memory stays bounded.
@@ -106,6 +108,10 @@ impl Engine {
             .map_err(|e| HttpError::Other {
                 reason: format!("cannot build the HTTP client: {}", describe(e)),
             })?;
+        let refresh = crate::refresh::RefreshState::default();
+        if let Some(hook) = &cfg.credential_refresh {
+            refresh.set(hook.refresher.clone(), hook.max_per_identity);
+        }
         Ok(Engine {
             inner: Arc::new(Inner {
                 limiter: RateLimiter::new(cfg.rate_per_sec),
@@ -121,6 +127,7 @@ impl Engine {
                 cache: Mutex::new(HashMap::new()),
                 cache_bytes: AtomicU64::new(0),
                 text_posts: Mutex::new(HashMap::new()),
+                refresh,
             }),
         })
     }
@@ -150,8 +157,9 @@ impl Engine {
             });
         }
         let (identity, credentials) = self.resolve_identity(&req.auth)?;
+        let identity_name = identity.clone();
         if !(req.use_cache && method.is_read_only()) {
-            return self.fetch(method, &req, credentials).await;
+            return self.fetch_fresh(method, &req, &identity_name, credentials).await;
         }
         let key = CacheKey {
             method: method.as_str().to_string(),
@@ -168,7 +176,7 @@ impl Engine {
         let response = cell
             .get_or_try_init(|| {
                 ran = true;
-                self.fetch(method, &req, credentials)
+                self.fetch_fresh(method, &req, &identity_name, credentials)
             })
             .await?
             .clone();
@@ -204,6 +212,17 @@ impl Engine {
         lock(&self.inner.text_posts)
             .entry(url.as_str().to_string())
             .or_insert(crate::TEXT_POST_MAX_PER_URL);
+    }
+
+    /// Like [`Engine::permit_text_post`] with an allowance of `count` POSTs,
+    /// capped at [`crate::TEXT_POST_MAX_PER_URL_DEEP`]. Granting again never
+    /// adds more: the first grant for a URL fixes its allowance.
+    pub fn permit_text_posts(&self, url: &Url, count: u32) {
+        let mut url = url.clone();
+        url.set_fragment(None);
+        lock(&self.inner.text_posts)
+            .entry(url.as_str().to_string())
+            .or_insert(count.min(crate::TEXT_POST_MAX_PER_URL_DEEP));
     }
 
     /// POSTs still permitted to `url` under [`Engine::permit_text_post`].
@@ -251,6 +270,45 @@ impl Engine {
         req.follow_redirects = false;
         req.use_cache = false;
         Ok(Some(CheckedMethod::permitted_text_post()))
+    }
+
+    /// Refresh identities' credentials with `refresher` when their session
+    /// expires mid-scan (at most `max_per_identity` times each); see [`crate::refresh`].
+    pub fn set_credential_refresher(&self, refresher: Arc<dyn crate::CredentialRefresher>, max_per_identity: u32) {
+        self.inner.refresh.set(refresher, max_per_identity);
+    }
+
+    /// Every credential refresh attempted so far (never the credential itself).
+    pub fn refresh_events(&self) -> Vec<crate::RefreshEvent> {
+        self.inner.refresh.events()
+    }
+
+    /// [`Engine::fetch`] with the identity's current (possibly refreshed)
+    /// credentials; an expired-session answer is refreshed and re-sent once,
+    /// and only the re-sent answer is returned.
+    async fn fetch_fresh(
+        &self,
+        method: CheckedMethod,
+        req: &ProbeRequest,
+        identity: &str,
+        configured: Option<&Credentials>,
+    ) -> Result<Response, HttpError> {
+        let (generation, refreshed) = self.inner.refresh.current(identity);
+        let credentials = refreshed.or_else(|| configured.cloned());
+        let response = self.fetch(method.clone(), req, credentials.as_ref()).await?;
+        let Some(sent) = credentials else { return Ok(response) };
+        // A request that sets its own credential header is testing that header: never refreshed.
+        if sent.headers.iter().any(|(k, _)| req.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k))) {
+            return Ok(response);
+        }
+        match self.inner.refresh.after(identity, response.status, generation, &sent).await {
+            crate::refresh::Next::Keep => Ok(response),
+            crate::refresh::Next::Retry(fresh) => {
+                let retried = self.fetch(method, req, Some(&fresh)).await?;
+                self.inner.refresh.observe(identity, retried.status);
+                Ok(retried)
+            }
+        }
     }
 
     /// Emit `ScanEvent::Request` for every recorded exchange from now on.

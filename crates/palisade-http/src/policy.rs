@@ -14,6 +14,9 @@ const STANDARD: [&str; 9] = [
 pub const TEXT_POST_MAX_BODY: usize = 4096;
 /// Most POSTs one [`crate::Engine::permit_text_post`] grant allows to its URL.
 pub const TEXT_POST_MAX_PER_URL: u32 = 8;
+/// Most POSTs a [`crate::Engine::permit_text_posts`] grant may allow to its URL
+/// (the LLM check's `--llm-probes deep` profile).
+pub const TEXT_POST_MAX_PER_URL_DEEP: u32 = 24;
 
 /// Which methods may be sent. Default: GET, HEAD, OPTIONS only, because a
 /// scan must never change the state of the system it examines unless the

@@ -14,7 +14,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan an API.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List every rule (code, category, severity, title).
     Checks(ChecksArgs),
     /// Start the built-in vulnerable API on loopback and scan it.
@@ -100,6 +100,9 @@ pub struct ScanArgs {
     /// Most response-body bytes read per request, after decompression [default: 2097152].
     #[arg(long, value_name = "BYTES")]
     pub max_body: Option<usize>,
+    /// Prompts sent to each detected AI/LLM endpoint: quick (6), standard (12) or deep (19) [default: quick].
+    #[arg(long, value_name = "quick|standard|deep")]
+    pub llm_probes: Option<String>,
 
     /// Also allow this HTTP method (repeatable). Default scans send only GET, HEAD and OPTIONS.
     #[arg(long = "allow-method", value_name = "METHOD")]
@@ -118,6 +121,17 @@ pub struct ScanArgs {
     /// certificate (EN005) and in the HTTP client, e.g. an internal CA.
     #[arg(long = "ca-cert", value_name = "FILE")]
     pub ca_certs: Vec<PathBuf>,
+    /// Where the SSRF canary listener binds, IP:PORT [default: 127.0.0.1:0, an ephemeral loopback port].
+    #[arg(long = "oob-listen", value_name = "ADDR:PORT")]
+    pub oob_listen: Option<String>,
+    /// Externally reachable base URL that forwards to --oob-listen (a public collaborator or reverse
+    /// proxy), embedded in SSRF payloads so remote targets can be probed; needs --oob-listen with a fixed port.
+    #[arg(long = "oob-url", value_name = "URL")]
+    pub oob_url: Option<String>,
+    /// Also send internal-address SSRF payloads (cloud metadata, localhost variants, the target's
+    /// other ports) to URL parameters (SS003). Off by default; only against targets you own.
+    #[arg(long = "ssrf-internal")]
+    pub ssrf_internal: bool,
 
     /// Extra request header 'Name: value' (repeatable). Values are never printed.
     #[arg(long = "header", short = 'H', value_name = "NAME: VALUE", env = "PALISADE_HEADER", hide_env_values = true)]
@@ -142,6 +156,13 @@ pub struct ScanArgs {
     /// another role enable role-based function checks (BF003). Values are never printed.
     #[arg(long = "identity", value_name = "NAME='HEADER: VALUE'")]
     pub identities: Vec<String>,
+    /// Refresh an identity whose session expires mid-scan: NAME='shell command' (repeatable; NAME is an
+    /// --identity name, or `default` for --bearer/--api-key/...). Run with `sh -c` (10 s at most) when the
+    /// identity's requests switch from success to 401/419/440; it must print one 'Header: value' line, which
+    /// replaces that header, and the failed request is re-sent once (at most 3 refreshes per identity).
+    /// The command gets PALISADE_IDENTITY (the identity's key) in its environment and no stdin.
+    #[arg(long = "auth-command", value_name = "NAME='COMMAND'")]
+    pub auth_commands: Vec<String>,
 }
 
 #[derive(Args, Debug)]

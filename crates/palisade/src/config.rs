@@ -30,6 +30,8 @@ pub struct ScanConfig {
     pub max_time: Option<u64>,
     pub max_requests: Option<u64>,
     pub max_body: Option<usize>,
+    /// `--llm-probes`: quick, standard or deep.
+    pub llm_probes: Option<String>,
     #[serde(default)]
     pub allow_methods: Vec<String>,
     pub active: Option<bool>,
@@ -43,6 +45,15 @@ pub struct ScanConfig {
     /// `ROLE:NAME=Header: value`. Keep a file holding credentials out of version control.
     #[serde(default)]
     pub identity: Vec<String>,
+    /// `--auth-command`: `NAME=shell command` printing a fresh `Header: value` line.
+    #[serde(default)]
+    pub auth_command: Vec<String>,
+    /// `--oob-listen`: where the SSRF canary listener binds (IP:PORT).
+    pub oob_listen: Option<String>,
+    /// `--oob-url`: the externally reachable base URL forwarding to the listener.
+    pub oob_url: Option<String>,
+    /// `--ssrf-internal`: send internal-address SSRF payloads (SS003).
+    pub ssrf_internal: Option<bool>,
 }
 
 /// The identity name (`NAME` or `ROLE:NAME`) of an `--identity` value.
@@ -84,6 +95,7 @@ pub fn merge(mut args: ScanArgs, cfg: ScanConfig) -> ScanArgs {
     args.max_time = args.max_time.or(cfg.max_time);
     args.max_requests = args.max_requests.or(cfg.max_requests);
     args.max_body = args.max_body.or(cfg.max_body);
+    args.llm_probes = args.llm_probes.or(cfg.llm_probes);
     if args.allow_methods.is_empty() {
         args.allow_methods = cfg.allow_methods;
     }
@@ -93,11 +105,19 @@ pub fn merge(mut args: ScanArgs, cfg: ScanConfig) -> ScanArgs {
     }
     args.headers.extend(cfg.headers);
     args.api_key_in = args.api_key_in.or(cfg.api_key_in);
+    args.oob_listen = args.oob_listen.or(cfg.oob_listen);
+    args.oob_url = args.oob_url.or(cfg.oob_url);
+    args.ssrf_internal = args.ssrf_internal || cfg.ssrf_internal.unwrap_or(false);
     // Identities: a name given by a flag replaces that name's lines in the file.
     let from_flags: Vec<String> = args.identities.iter().map(|s| identity_name(s).to_string()).collect();
     let mut identities: Vec<String> = cfg.identity.into_iter().filter(|s| !from_flags.iter().any(|n| n == identity_name(s))).collect();
     identities.append(&mut args.identities);
     args.identities = identities;
+    // Auth commands: likewise, a flag for a name replaces the file's line for it.
+    let from_flags: Vec<String> = args.auth_commands.iter().map(|s| identity_name(s).to_string()).collect();
+    let mut commands: Vec<String> = cfg.auth_command.into_iter().filter(|s| !from_flags.iter().any(|n| n == identity_name(s))).collect();
+    commands.append(&mut args.auth_commands);
+    args.auth_commands = commands;
     args
 }
 

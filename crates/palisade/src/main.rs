@@ -1,6 +1,7 @@
 //! The `palisade` binary: argument parsing, configuration, and wiring of the
 //! engine, checks, writers and demo. All logic lives in the library crates.
 
+mod auth_command;
 mod cli;
 mod config;
 mod detect;
@@ -44,7 +45,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Scan(args) => scan::scan_command(args).await,
+            Command::Scan(args) => scan::scan_command(*args).await,
             Command::Demo(args) => scan::demo_command(args).await,
             Command::Checks(args) => checks_command(args),
             Command::Detect(a) => detect::detect_command(detect::DetectArgs {

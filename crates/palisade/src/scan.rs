@@ -58,7 +58,11 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
         Some(c) => Context::from_str(c).map_err(|e| Failure::usage(e, "use --context financial|medical|public|internal"))?,
         None => Context::General,
     };
-    let engine = engine_config(args, &target)?;
+    let mut engine = engine_config(args, &target)?;
+    let auth_commands = crate::auth_command::AuthCommands::parse(&args.auth_commands, engine.identities.keys())?.map(std::sync::Arc::new);
+    if let Some(a) = &auth_commands {
+        engine.credential_refresh = Some(palisade_http::RefreshHook::new(a.clone()));
+    }
     // Before anything is sent: an active scan needs the target confirmed.
     if let Some(warning) = active_guard(args, &target)? {
         eprintln!("{warning}");
@@ -76,7 +80,11 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
         }
     };
     let (categories, selected_rules) = selection(&args.checks)?;
-    let checks = palisade_checks::active_checks(categories.as_deref());
+    let llm_probes = match &args.llm_probes {
+        Some(p) => p.parse().map_err(|e: String| Failure::usage(e, "use --llm-probes quick|standard|deep"))?,
+        None => palisade_checks::checks::llm::LlmProbeProfile::default(),
+    };
+    let checks = palisade_checks::checks::llm::with_profile(palisade_checks::active_checks(categories.as_deref()), llm_probes);
     let passive = palisade_checks::passive_checks(categories.as_deref());
 
     let opts = ScanOptions {
@@ -95,6 +103,9 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
     let redact = |s: &str| detector.redact(s);
     let result = run_scan(opts, checks, passive, Some(tx), &redact).await;
     let _ = consumer.await;
+    for line in auth_commands.iter().flat_map(|a| a.summary()) {
+        eprintln!("{line}");
+    }
     result.map_err(|e| match e {
         ScanError::Unreachable(m) => Failure {
             code: 3,
@@ -191,7 +202,7 @@ fn engine_config(args: &ScanArgs, target: &Url) -> Result<EngineConfig, Failure>
         cfg.concurrency = c.clamp(1, 256);
     }
     if let Some(r) = args.rate {
-        if !(r > 0.0) {
+        if r.is_nan() || r <= 0.0 {
             return Err(Failure::usage("--rate must be above 0", "e.g. --rate 20"));
         }
         cfg.rate_per_sec = r;
@@ -207,7 +218,21 @@ fn engine_config(args: &ScanArgs, target: &Url) -> Result<EngineConfig, Failure>
     for path in &args.ca_certs {
         cfg.extra_roots.extend(read_ca_certs(path)?);
     }
+    oob_settings(args, &mut cfg)?;
     Ok(cfg)
+}
+
+/// `--oob-listen`, `--oob-url` (checked together) and `--ssrf-internal`.
+fn oob_settings(args: &ScanArgs, cfg: &mut EngineConfig) -> Result<(), Failure> {
+    use palisade_engine::oob::{parse_oob_listen, parse_oob_url, OobConfig};
+    let hint = "e.g. --oob-listen 0.0.0.0:8099 --oob-url https://collab.example.test/ (the URL must forward to that port)";
+    let listen = args.oob_listen.as_deref().map(parse_oob_listen).transpose().map_err(|e| Failure::usage(e.to_string(), hint))?;
+    let url = args.oob_url.as_deref().map(parse_oob_url).transpose().map_err(|e| Failure::usage(e.to_string(), hint))?;
+    let checked = OobConfig::new(listen, url.as_ref()).map_err(|e| Failure::usage(e.to_string(), hint))?;
+    cfg.oob_listen = listen.map(|_| checked.listen);
+    cfg.oob_url = checked.public_url;
+    cfg.ssrf_internal = args.ssrf_internal;
+    Ok(())
 }
 
 /// `--ca-cert FILE`: every certificate of a PEM file, or one DER certificate, as DER.
@@ -391,6 +416,23 @@ fn gate_threshold(args: &ScanArgs) -> Result<(Option<u8>, Option<Severity>), Fai
     Ok((threshold, fail_on))
 }
 
+
+/// Drop accepted findings (by fingerprint), then score again so gates see only new ones.
+fn apply_baseline(report: &mut Report, accepted: &HashSet<String>) {
+    report.findings.retain(|f| !accepted.contains(&f.fingerprint));
+    let assessed: Vec<Category> = report.categories.iter().filter(|c| c.assessed).map(|c| c.category).collect();
+    let score = palisade_core::scoring::score(&report.findings, &assessed, report.context);
+    report.score = score.score;
+    report.grade = score.grade;
+    report.categories = score.categories;
+    let cited: HashSet<u64> = report
+        .findings
+        .iter()
+        .flat_map(|f| f.evidence.exchange.into_iter().chain(f.evidence.related.iter().copied()))
+        .collect();
+    report.exchanges.retain(|e| cited.contains(&e.id));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,6 +472,41 @@ mod tests {
     }
 
     #[test]
+    fn oob_flags_are_validated_together_and_ssrf_internal_is_off_by_default() {
+        let target = Url::parse("https://api.example.test/").unwrap();
+        let with = |listen: Option<&str>, url: Option<&str>| ScanArgs {
+            oob_listen: listen.map(str::to_string),
+            oob_url: url.map(str::to_string),
+            ..Default::default()
+        };
+        let cfg = engine_config(&with(None, None), &target).unwrap();
+        assert_eq!((cfg.oob_listen, cfg.oob_url.clone(), cfg.ssrf_internal), (None, None, false));
+        let cfg = engine_config(&with(Some("0.0.0.0:8099"), Some("https://collab.example.test")), &target).unwrap();
+        assert_eq!(cfg.oob_listen, Some("0.0.0.0:8099".parse().unwrap()));
+        assert_eq!(cfg.oob_url.unwrap().as_str(), "https://collab.example.test/");
+        for (listen, url, says) in [
+            (Some("localhost:8099"), None, "invalid --oob-listen"),
+            (Some("127.0.0.1"), None, "invalid --oob-listen"),
+            (None, Some("https://collab.example.test/"), "needs --oob-listen with a fixed port"),
+            (Some("127.0.0.1:0"), Some("https://collab.example.test/"), "needs --oob-listen with a fixed port"),
+            (Some("127.0.0.1:8099"), Some("ftp://collab.example.test/"), "invalid --oob-url"),
+            (Some("127.0.0.1:8099"), Some("https://u:p@collab.example.test/"), "invalid --oob-url"),
+        ] {
+            let e = engine_config(&with(listen, url), &target).unwrap_err();
+            assert_eq!(e.code, 2);
+            assert!(e.message.contains(says), "{listen:?} {url:?}: {}", e.message);
+        }
+        let args = ScanArgs { ssrf_internal: true, ..Default::default() };
+        assert!(engine_config(&args, &target).unwrap().ssrf_internal);
+        let cfg: crate::config::ConfigFile =
+            toml::from_str("[scan]\noob-listen = \"127.0.0.1:8099\"\noob-url = \"http://localhost:8099/\"\nssrf-internal = true\n").unwrap();
+        let merged = crate::config::merge(ScanArgs::default(), cfg.scan);
+        assert_eq!(merged.oob_listen.as_deref(), Some("127.0.0.1:8099"));
+        assert!(merged.ssrf_internal);
+        assert!(engine_config(&merged, &target).unwrap().oob_url.is_some());
+    }
+
+    #[test]
     fn active_scans_need_the_targets_host_and_port() {
         let target = Url::parse("https://API.example.test/v1/").unwrap();
         let with = |active: bool, methods: &[&str], confirm: Option<&str>| ScanArgs {
@@ -447,20 +524,4 @@ mod tests {
         let warning = active_guard(&with(false, &["delete"], Some("api.example.test:443")), &target).unwrap().unwrap();
         assert!(warning.starts_with("warning: active scan of api.example.test:443") && warning.contains("DELETE"), "{warning}");
     }
-}
-
-/// Drop accepted findings (by fingerprint), then score again so gates see only new ones.
-fn apply_baseline(report: &mut Report, accepted: &HashSet<String>) {
-    report.findings.retain(|f| !accepted.contains(&f.fingerprint));
-    let assessed: Vec<Category> = report.categories.iter().filter(|c| c.assessed).map(|c| c.category).collect();
-    let score = palisade_core::scoring::score(&report.findings, &assessed, report.context);
-    report.score = score.score;
-    report.grade = score.grade;
-    report.categories = score.categories;
-    let cited: HashSet<u64> = report
-        .findings
-        .iter()
-        .flat_map(|f| f.evidence.exchange.into_iter().chain(f.evidence.related.iter().copied()))
-        .collect();
-    report.exchanges.retain(|e| cited.contains(&e.id));
 }

@@ -1,6 +1,7 @@
 //! Data Exposure: the detector over every response, debug endpoints, and the
-//! key reflection probe (the seed's core case).
+//! key reflection probe (the seed's core case). DE008 lives in `key_reveal`.
 
+use super::key_reveal::forbids_storage;
 use super::{clip, endpoint_label};
 use crate::rules::{
     de001_secret_in_response, de002_pii_in_response, de003_debug_output, de004_internal_details,
@@ -78,7 +79,13 @@ impl PassiveCheck for ResponseScan {
             }
         }
 
-        if saw_secret && success && !forbids_storage(response.header("cache-control")) {
+        let is_write = !matches!(request.method.as_str(), "GET" | "HEAD" | "OPTIONS");
+        if saw_secret && success && is_write {
+            // A key handed out by a write (creation) is DE008's one-time reveal.
+            if let Some(f) = super::key_reveal::creation_reveal_finding(&endpoint, request, response) {
+                ctx.report(f);
+            }
+        } else if saw_secret && success && !forbids_storage(response.header("cache-control")) {
             let r = &de007_secret_cacheable::RULE;
             let cc = response.header("cache-control").unwrap_or("(absent)");
             ctx.report(
@@ -94,12 +101,6 @@ impl PassiveCheck for ResponseScan {
     }
 }
 
-/// True when `Cache-Control` keeps the response out of shared and disk caches.
-fn forbids_storage(cache_control: Option<&str>) -> bool {
-    let Some(cc) = cache_control else { return false };
-    let cc = cc.to_ascii_lowercase();
-    cc.contains("no-store") || (cc.contains("private") && cc.contains("no-cache"))
-}
 
 fn finding_for(
     ctx: &ScanContext,
@@ -286,7 +287,25 @@ fn is_env_line(line: &str) -> bool {
 pub struct KeyReflection;
 
 /// Most operations the probe samples.
-const REFLECTION_SAMPLE: usize = 8;
+const REFLECTION_SAMPLE: usize = 10;
+
+/// Query parameter names that carry an API key.
+const KEY_PARAM_NAMES: &[&str] = &["api_key", "apikey", "key", "token", "access_token", "api-key"];
+
+/// How likely an operation is to read (and so possibly echo) an API key; lower is better.
+/// A declared key parameter and an API-key scheme first, then either, then any security, then the rest.
+fn reflection_rank(ep: &palisade_core::Endpoint, inventory: &palisade_core::Inventory) -> u8 {
+    let api_key_scheme = ep.requires_auth()
+        && ep.security.iter().flatten().any(|name| inventory.security_schemes.get(name).is_some_and(|s| s.kind == "apiKey"));
+    let key_param = ep.parameters.iter().any(|p| KEY_PARAM_NAMES.iter().any(|n| p.name.eq_ignore_ascii_case(n)));
+    match (key_param, api_key_scheme, ep.requires_auth()) {
+        (true, true, _) => 0,
+        (true, false, _) => 1,
+        (false, true, _) => 2,
+        (false, false, true) => 3,
+        (false, false, false) => 4,
+    }
+}
 
 #[async_trait]
 impl Check for KeyReflection {
@@ -305,9 +324,9 @@ impl Check for KeyReflection {
         let mut targets = vec![ctx.target.clone()];
         {
             let crawled = ctx.crawled.lock().unwrap();
-            // Prefer operations that declare security: they read the key.
+            // Prefer operations that read a key: they are the ones that can echo it.
             let mut eps: Vec<_> = crawled.iter().map(|(ep, _)| ep.clone()).collect();
-            eps.sort_by_key(|ep| !ep.requires_auth());
+            eps.sort_by_key(|ep| reflection_rank(ep, &ctx.inventory));
             for ep in eps.into_iter().take(REFLECTION_SAMPLE) {
                 if let Ok(u) = ctx.endpoint_url(&palisade_engine::triage::concrete_path(&ep)) {
                     targets.push(u);
@@ -382,7 +401,7 @@ impl Variant {
         match self {
             Variant::Header => ProbeRequest::get(url).auth(AuthMode::Anonymous).header("X-API-Key", canary),
             Variant::Bearer => {
-                ProbeRequest::get(url).auth(AuthMode::Anonymous).header("Authorization", &format!("Bearer {canary}"))
+                ProbeRequest::get(url).auth(AuthMode::Anonymous).header("Authorization", format!("Bearer {canary}"))
             }
             Variant::Query => {
                 for name in ["api_key", "apikey", "key", "token"] {

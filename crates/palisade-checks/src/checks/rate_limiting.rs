@@ -1,11 +1,12 @@
-//! Rate Limiting: a bounded burst (RL001) and uncapped page sizes (RL002).
+//! Rate Limiting: a bounded burst (RL001), uncapped page sizes (RL002) and
+//! collections without pagination (RL003).
 //! Every probe is a GET, paced by the engine's `--rate`.
 
 use super::clip;
-use crate::rules::{rl001_no_rate_limit, rl002_unbounded_page_size};
+use crate::rules::{rl001_no_rate_limit, rl002_unbounded_page_size, rl003_unpaginated_list};
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Evidence, Finding, ParamLocation, RuleMeta, Severity};
-use palisade_engine::triage::{concrete_path, state_changing_reason};
+use palisade_engine::triage::{concrete_path, state_changing_reason, words};
 use palisade_engine::{Check, CheckFailure, ScanContext};
 use palisade_http::{ProbeRequest, Response, Url};
 use serde_json::Value;
@@ -297,6 +298,110 @@ impl Check for PageSize {
     }
 }
 
+/// Query parameters that page a collection besides the page-size ones.
+const PAGING_PARAMS: &[&str] =
+    &["page", "offset", "skip", "cursor", "after", "before", "starting_after", "ending_before", "page_token", "pagetoken", "continuation", "next", "from", "start"];
+
+/// Operation-name words that say "this returns a collection".
+const LIST_WORDS: &[&str] = &["list", "search", "all", "index", "find"];
+
+/// Most list operations RL003 fetches.
+pub const PAGINATION_MAX_OPERATIONS: usize = 20;
+/// One unpaginated answer this large (items or bytes) is an oversized response.
+const OVERSIZED_ITEMS: usize = 1000;
+const OVERSIZED_BYTES: usize = 1024 * 1024;
+
+/// True when a JSON schema describes a collection (array, or an object with an array property).
+fn schema_is_list(schema: &Value) -> bool {
+    if schema["type"] == "array" {
+        return true;
+    }
+    schema["properties"].as_object().is_some_and(|props| props.values().any(|p| p["type"] == "array"))
+}
+
+/// True when `ep` declares any way to page its answer.
+fn declares_paging(ep: &palisade_core::Endpoint) -> bool {
+    ep.parameters.iter().any(|p| {
+        p.location == ParamLocation::Query
+            && (PAGE_SIZE_PARAMS.iter().chain(PAGING_PARAMS).any(|n| p.name.eq_ignore_ascii_case(n))
+                || words(&p.name).iter().any(|w| w == "page" || w == "cursor" || w == "limit" || w == "offset"))
+    })
+}
+
+/// True when the spec suggests `ep` returns a collection.
+fn looks_like_list(ep: &palisade_core::Endpoint) -> bool {
+    let schema_says = ep.responses.iter().filter(|(code, _)| code.starts_with('2')).any(|(_, r)| r.schema.as_ref().is_some_and(schema_is_list));
+    let name_says = ep.operation_id.as_deref().is_some_and(|id| words(id).iter().any(|w| LIST_WORDS.contains(&w.as_str())));
+    schema_says || name_says
+}
+
+/// RL003: spec list operations that offer no pagination, confirmed by one answer.
+pub struct Pagination;
+
+#[async_trait]
+impl Check for Pagination {
+    fn name(&self) -> &'static str {
+        "rate-limiting/pagination"
+    }
+    fn category(&self) -> Category {
+        Category::RateLimiting
+    }
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        &[&rl003_unpaginated_list::RULE]
+    }
+
+    async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
+        let candidates = ctx
+            .inventory
+            .endpoints
+            .iter()
+            .filter(|e| e.source == palisade_core::EndpointSource::Spec && e.method == "GET" && state_changing_reason(e).is_none())
+            // A collection path ends in a name, not in an `{id}`.
+            .filter(|e| !e.path.trim_end_matches('/').ends_with('}'))
+            .filter(|e| !declares_paging(e) && looks_like_list(e))
+            .take(PAGINATION_MAX_OPERATIONS);
+        for ep in candidates {
+            let Ok(url) = ctx.endpoint_url(&concrete_path(ep)) else { continue };
+            let Ok(resp) = ctx.send(ProbeRequest::get(url).no_redirects()).await else { continue };
+            if !resp.is_success() {
+                continue;
+            }
+            let items = if resp.truncated { None } else { resp.json().as_ref().and_then(item_count) };
+            let oversized = resp.truncated || resp.body.len() >= OVERSIZED_BYTES || items.is_some_and(|n| n >= OVERSIZED_ITEMS);
+            // The spec says "list"; the answer must show one (or be too big to parse).
+            if items.is_none() && !oversized {
+                continue;
+            }
+            let size = match items {
+                Some(n) => format!("{n} items, {}", human_bytes(resp.body.len())),
+                None => format!("{}{}", human_bytes(resp.body.len()), if resp.truncated { ", cut at the scan's body cap" } else { "" }),
+            };
+            let r = &rl003_unpaginated_list::RULE;
+            let mut finding = Finding::new(
+                r,
+                ep.label(),
+                format!(
+                    "{} returns a collection ({size}) and the spec declares no limit, page or cursor parameter.",
+                    ep.label()
+                ),
+                "",
+            )
+            .confidence(Confidence::Medium)
+            .evidence(Evidence {
+                exchange: Some(resp.exchange_id),
+                location: "response.body".into(),
+                excerpt: format!("GET {} -> HTTP {}, {size}, no paging parameter in the spec", resp.url.path(), resp.status),
+                ..Default::default()
+            });
+            if oversized {
+                finding = finding.severity(Severity::Medium).confidence(Confidence::High).detail("oversized");
+            }
+            ctx.report(finding);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +431,25 @@ mod tests {
         assert_eq!(item_count(&serde_json::json!({"users": [1, 2], "limit": 2})), Some(2));
         assert_eq!(item_count(&serde_json::json!({"data": {"items": [1, 2, 3, 4]}})), Some(4));
         assert_eq!(item_count(&serde_json::json!({"ok": true})), None);
+    }
+
+    #[test]
+    fn collections_are_told_from_single_objects() {
+        assert!(schema_is_list(&serde_json::json!({"type": "array", "items": {}})));
+        assert!(schema_is_list(&serde_json::json!({"type": "object", "properties": {"users": {"type": "array"}}})));
+        assert!(!schema_is_list(&serde_json::json!({"type": "object", "properties": {"id": {"type": "string"}}})));
+        let mut ep = palisade_core::Endpoint::discovered("GET", "/admin/users");
+        ep.operation_id = Some("adminListUsers".into());
+        assert!(looks_like_list(&ep) && !declares_paging(&ep));
+        ep.parameters.push(palisade_core::Parameter {
+            name: "pageToken".into(),
+            location: ParamLocation::Query,
+            required: false,
+            schema_type: None,
+            format: None,
+            example: None,
+        });
+        assert!(declares_paging(&ep));
     }
 
     #[test]

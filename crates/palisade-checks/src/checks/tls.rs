@@ -4,9 +4,14 @@
 //! offline: validity window, trust (webpki roots plus `--ca-cert` roots),
 //! hostname, key size and signature algorithm; plus one hand-made TLS 1.0 and
 //! one TLS 1.1 ClientHello (rustls cannot offer them) to see whether the
-//! server still answers with a ServerHello. No HTTP request is sent.
+//! server still answers with a ServerHello (EN008); plus two hand-made TLS 1.2
+//! ClientHellos offering only weak cipher suites, whose ServerHello names the
+//! suite the server picked (EN010). No HTTP request is sent.
 
-use crate::rules::{en004_certificate_expiry, en005_untrusted_certificate, en006_hostname_mismatch, en007_weak_certificate_crypto, en008_legacy_tls_protocol};
+use crate::rules::{
+    en004_certificate_expiry, en005_untrusted_certificate, en006_hostname_mismatch, en007_weak_certificate_crypto, en008_legacy_tls_protocol,
+    en010_weak_cipher_suite,
+};
 use async_trait::async_trait;
 use palisade_core::{Category, Evidence, Finding, RuleMeta, Severity};
 use palisade_engine::{Check, CheckFailure, ScanContext};
@@ -18,9 +23,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-/// TLS connections this check opens per scan: one full handshake, then one
-/// TLS 1.0 and one TLS 1.1 ClientHello (each closed after the server's first record).
-pub const MAX_TLS_CONNECTIONS: usize = 1 + LEGACY_VERSIONS.len();
+/// TLS connections this check opens per scan: one full handshake, one TLS 1.0
+/// and one TLS 1.1 ClientHello, and one TLS 1.2 ClientHello per weak-suite
+/// probe (each closed after the server's first record).
+pub const MAX_TLS_CONNECTIONS: usize = 1 + LEGACY_VERSIONS.len() + WEAK_SUITE_PROBES.len();
 /// Legacy versions probed for EN008.
 pub const LEGACY_VERSIONS: [(u16, &str); 2] = [(0x0301, "TLS 1.0"), (0x0302, "TLS 1.1")];
 /// Most bytes read from the server's answer to a legacy ClientHello.
@@ -267,12 +273,23 @@ pub fn assess(facts: &TlsFacts, target: &url::Url, extra_roots: &[Vec<u8>], now:
     issues
 }
 
+/// Suites the legacy ClientHellos offer: ECDHE-RSA/ECDSA and RSA CBC suites,
+/// 3DES, what TLS 1.0/1.1 servers speak (and the renegotiation SCSV).
+pub const LEGACY_SUITES: [u16; 8] = [0xc013, 0xc014, 0xc009, 0xc00a, 0x002f, 0x0035, 0x000a, 0x00ff];
+
 /// A minimal ClientHello offering only `version` (no supported_versions
 /// extension, so a TLS 1.3 server must answer with its highest legacy
 /// version or an alert), with SNI when the host is a name.
 pub fn legacy_client_hello(version: u16, sni: Option<&str>) -> Vec<u8> {
-    // ECDHE-RSA/ECDSA and RSA CBC suites, 3DES: what TLS 1.0/1.1 servers speak.
-    const SUITES: [u16; 8] = [0xc013, 0xc014, 0xc009, 0xc00a, 0x002f, 0x0035, 0x000a, 0x00ff];
+    client_hello(version, &LEGACY_SUITES, sni)
+}
+
+/// A minimal ClientHello with `version` as client_version (no
+/// supported_versions extension), offering exactly `suites`, with SNI when
+/// the host is a name, supported_groups and ec_point_formats, and for TLS 1.2
+/// signature_algorithms (SHA-2 and SHA-1 schemes, so old servers can answer).
+pub fn client_hello(version: u16, suites: &[u16], sni: Option<&str>) -> Vec<u8> {
+    let suites = &suites[..suites.len().min(1024)];
     let mut ext = Vec::new();
     if let Some(name) = sni.filter(|n| !n.is_empty() && n.len() < 256) {
         let n = name.as_bytes();
@@ -286,13 +303,23 @@ pub fn legacy_client_hello(version: u16, sni: Option<&str>) -> Vec<u8> {
     // supported_groups: x25519, secp256r1, secp384r1; ec_point_formats: uncompressed.
     ext.extend_from_slice(&[0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x00, 0x1d, 0x00, 0x17, 0x00, 0x18]);
     ext.extend_from_slice(&[0x00, 0x0b, 0x00, 0x02, 0x01, 0x00]);
+    if version >= 0x0303 {
+        // rsa_pkcs1 sha256/384/512, ecdsa p256/p384, rsa_pss_rsae sha256, rsa_pkcs1_sha1, ecdsa_sha1, dsa_sha1.
+        const SCHEMES: [u16; 10] = [0x0401, 0x0501, 0x0601, 0x0403, 0x0503, 0x0804, 0x0201, 0x0203, 0x0202, 0x0402];
+        ext.extend_from_slice(&[0x00, 0x0d]);
+        ext.extend_from_slice(&((SCHEMES.len() * 2 + 2) as u16).to_be_bytes());
+        ext.extend_from_slice(&((SCHEMES.len() * 2) as u16).to_be_bytes());
+        for scheme in SCHEMES {
+            ext.extend_from_slice(&scheme.to_be_bytes());
+        }
+    }
     let mut body = Vec::new();
     body.extend_from_slice(&version.to_be_bytes());
     let random: [u8; 32] = rand::random();
     body.extend_from_slice(&random);
     body.push(0); // no session id
-    body.extend_from_slice(&((SUITES.len() * 2) as u16).to_be_bytes());
-    for s in SUITES {
+    body.extend_from_slice(&((suites.len() * 2) as u16).to_be_bytes());
+    for s in suites {
         body.extend_from_slice(&s.to_be_bytes());
     }
     body.extend_from_slice(&[0x01, 0x00]); // null compression
@@ -340,6 +367,171 @@ pub async fn accepts_legacy(target: &url::Url, version: u16, timeout: Duration) 
     tokio::time::timeout(timeout, attempt).await.map_err(|_| format!("legacy TLS probe of {host}:{port} timed out"))?
 }
 
+/// Why a cipher suite is weak (worst first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WeakClass {
+    /// No encryption.
+    Null,
+    /// 40/56-bit export keys.
+    Export,
+    /// No server authentication.
+    Anonymous,
+    /// Single DES (56-bit).
+    Des,
+    /// RC4 (RFC 7465).
+    Rc4,
+    /// 3DES (64-bit blocks, SWEET32).
+    TripleDes,
+    /// CBC with an SHA-1 MAC (MAC-then-encrypt).
+    CbcSha1,
+}
+
+impl WeakClass {
+    pub fn severity(self) -> Severity {
+        match self {
+            WeakClass::Null | WeakClass::Export | WeakClass::Anonymous | WeakClass::Des => Severity::High,
+            WeakClass::Rc4 | WeakClass::TripleDes => Severity::Medium,
+            WeakClass::CbcSha1 => Severity::Low,
+        }
+    }
+    pub fn describe(self) -> &'static str {
+        match self {
+            WeakClass::Null => "a NULL suite (no encryption)",
+            WeakClass::Export => "an EXPORT suite (40/56-bit keys)",
+            WeakClass::Anonymous => "an anonymous suite (no server authentication)",
+            WeakClass::Des => "a single-DES suite (56-bit key)",
+            WeakClass::Rc4 => "an RC4 suite (RFC 7465 forbids RC4)",
+            WeakClass::TripleDes => "a 3DES suite (64-bit blocks, SWEET32)",
+            WeakClass::CbcSha1 => "a CBC suite with an SHA-1 MAC",
+        }
+    }
+}
+
+/// Weak TLS 1.2 cipher suites by IANA code.
+pub const WEAK_SUITES: &[(u16, &str, WeakClass)] = &[
+    (0x0001, "TLS_RSA_WITH_NULL_MD5", WeakClass::Null),
+    (0x0002, "TLS_RSA_WITH_NULL_SHA", WeakClass::Null),
+    (0x003b, "TLS_RSA_WITH_NULL_SHA256", WeakClass::Null),
+    (0xc006, "TLS_ECDHE_ECDSA_WITH_NULL_SHA", WeakClass::Null),
+    (0xc010, "TLS_ECDHE_RSA_WITH_NULL_SHA", WeakClass::Null),
+    (0x0003, "TLS_RSA_EXPORT_WITH_RC4_40_MD5", WeakClass::Export),
+    (0x0006, "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5", WeakClass::Export),
+    (0x0008, "TLS_RSA_EXPORT_WITH_DES40_CBC_SHA", WeakClass::Export),
+    (0x0011, "TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA", WeakClass::Export),
+    (0x0014, "TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA", WeakClass::Export),
+    (0x0018, "TLS_DH_anon_WITH_RC4_128_MD5", WeakClass::Anonymous),
+    (0x001b, "TLS_DH_anon_WITH_3DES_EDE_CBC_SHA", WeakClass::Anonymous),
+    (0x0034, "TLS_DH_anon_WITH_AES_128_CBC_SHA", WeakClass::Anonymous),
+    (0x003a, "TLS_DH_anon_WITH_AES_256_CBC_SHA", WeakClass::Anonymous),
+    (0x006c, "TLS_DH_anon_WITH_AES_128_CBC_SHA256", WeakClass::Anonymous),
+    (0x00a6, "TLS_DH_anon_WITH_AES_128_GCM_SHA256", WeakClass::Anonymous),
+    (0xc018, "TLS_ECDH_anon_WITH_AES_128_CBC_SHA", WeakClass::Anonymous),
+    (0xc019, "TLS_ECDH_anon_WITH_AES_256_CBC_SHA", WeakClass::Anonymous),
+    (0x0009, "TLS_RSA_WITH_DES_CBC_SHA", WeakClass::Des),
+    (0x0015, "TLS_DHE_RSA_WITH_DES_CBC_SHA", WeakClass::Des),
+    (0x0004, "TLS_RSA_WITH_RC4_128_MD5", WeakClass::Rc4),
+    (0x0005, "TLS_RSA_WITH_RC4_128_SHA", WeakClass::Rc4),
+    (0xc007, "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA", WeakClass::Rc4),
+    (0xc011, "TLS_ECDHE_RSA_WITH_RC4_128_SHA", WeakClass::Rc4),
+    (0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", WeakClass::TripleDes),
+    (0x0016, "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA", WeakClass::TripleDes),
+    (0xc008, "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA", WeakClass::TripleDes),
+    (0xc012, "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", WeakClass::TripleDes),
+    (0xc013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", WeakClass::CbcSha1),
+    (0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", WeakClass::CbcSha1),
+    (0xc009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", WeakClass::CbcSha1),
+    (0xc00a, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", WeakClass::CbcSha1),
+    (0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA", WeakClass::CbcSha1),
+    (0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", WeakClass::CbcSha1),
+    (0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", WeakClass::CbcSha1),
+    (0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA", WeakClass::CbcSha1),
+];
+
+/// The EN010 probes: a name and the classes each ClientHello offers. The
+/// broken suites go first so a server preferring CBC-SHA1 cannot hide them.
+pub const WEAK_SUITE_PROBES: [(&str, &[WeakClass]); 2] = [
+    (
+        "broken",
+        &[WeakClass::Null, WeakClass::Export, WeakClass::Anonymous, WeakClass::Des, WeakClass::Rc4, WeakClass::TripleDes],
+    ),
+    ("cbc-sha1", &[WeakClass::CbcSha1]),
+];
+
+/// Name and class of a weak suite.
+pub fn weak_suite(code: u16) -> Option<(&'static str, WeakClass)> {
+    WEAK_SUITES.iter().find(|(c, ..)| *c == code).map(|(_, n, k)| (*n, *k))
+}
+
+/// The suite codes of `classes` (plus the renegotiation SCSV).
+pub fn suites_of(classes: &[WeakClass]) -> Vec<u16> {
+    let mut out: Vec<u16> = WEAK_SUITES.iter().filter(|(_, _, k)| classes.contains(k)).map(|(c, ..)| *c).collect();
+    out.push(0x00ff);
+    out
+}
+
+/// `(server_version, cipher_suite)` of a ServerHello at the start of `answer`.
+pub fn server_hello_choice(answer: &[u8]) -> Option<(u16, u16)> {
+    // record header (5), handshake type 0x02 + length (4), version (2), random (32), session id.
+    if answer.len() < 44 || answer[0] != 0x16 || answer[5] != 0x02 {
+        return None;
+    }
+    let version = u16::from_be_bytes([answer[9], answer[10]]);
+    let sid = answer[43] as usize;
+    if sid > 32 {
+        return None;
+    }
+    let at = 44 + sid;
+    let suite = answer.get(at..at + 2)?;
+    Some((version, u16::from_be_bytes([suite[0], suite[1]])))
+}
+
+/// `TLS 1.2` for 0x0303, ...
+pub fn version_label(version: u16) -> String {
+    match version {
+        0x0300 => "SSL 3.0".into(),
+        0x0301 => "TLS 1.0".into(),
+        0x0302 => "TLS 1.1".into(),
+        0x0303 => "TLS 1.2".into(),
+        v => format!("0x{v:04x}"),
+    }
+}
+
+/// Most bytes read from the server's answer to a weak-suite ClientHello (a
+/// ServerHello's suite is within the first 78).
+const WEAK_READ_LIMIT: usize = 96;
+
+/// One raw connection: a TLS 1.2 ClientHello offering only `suites`; the
+/// server's `(version, suite)` when it answers with a ServerHello, `None`
+/// for an alert or a close.
+pub async fn chosen_suite(target: &url::Url, suites: &[u16], timeout: Duration) -> Result<Option<(u16, u16)>, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = target.host_str().ok_or_else(|| "the target has no host".to_string())?;
+    let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+    let port = target.port_or_known_default().unwrap_or(443);
+    let sni = match target.host() {
+        Some(url::Host::Domain(d)) => Some(d.to_string()),
+        _ => None,
+    };
+    let attempt = async {
+        let mut tcp = tokio::net::TcpStream::connect((host.as_str(), port)).await.map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
+        tcp.write_all(&client_hello(0x0303, suites, sni.as_deref())).await.map_err(|e| e.to_string())?;
+        let mut answer = Vec::with_capacity(WEAK_READ_LIMIT);
+        let mut buf = [0u8; WEAK_READ_LIMIT];
+        while answer.len() < WEAK_READ_LIMIT && server_hello_choice(&answer).is_none() {
+            match tcp.read(&mut buf[..WEAK_READ_LIMIT - answer.len()]).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            }
+            if answer.len() >= 6 && (answer[0] != 0x16 || answer[5] != 0x02) {
+                break; // an alert or anything but a ServerHello
+            }
+        }
+        let _ = tcp.shutdown().await;
+        Ok::<_, String>(server_hello_choice(&answer))
+    };
+    tokio::time::timeout(timeout, attempt).await.map_err(|_| format!("weak cipher suite probe of {host}:{port} timed out"))?
+}
+
 /// MD2/MD5/SHA-1 signature algorithm OIDs.
 fn weak_signature(oid: &str) -> Option<&'static str> {
     Some(match oid {
@@ -353,7 +545,7 @@ fn weak_signature(oid: &str) -> Option<&'static str> {
     })
 }
 
-/// EN004, EN005, EN006, EN007, EN008.
+/// EN004, EN005, EN006, EN007, EN008, EN010.
 pub struct TlsInspection;
 
 #[async_trait]
@@ -371,6 +563,7 @@ impl Check for TlsInspection {
             &en006_hostname_mismatch::RULE,
             &en007_weak_certificate_crypto::RULE,
             &en008_legacy_tls_protocol::RULE,
+            &en010_weak_cipher_suite::RULE,
         ]
     }
 
@@ -391,6 +584,28 @@ impl Check for TlsInspection {
                 }));
             }
         }
+        for (probe_name, classes) in WEAK_SUITE_PROBES {
+            // An alert, a close or a suite we did not offer is not a finding.
+            let Ok(Some((version, code))) = chosen_suite(&ctx.target, &suites_of(classes), cfg.request_timeout).await else { continue };
+            let Some((name, class)) = weak_suite(code).filter(|(_, k)| classes.contains(k)) else { continue };
+            let r = &en010_weak_cipher_suite::RULE;
+            let version = version_label(version);
+            ctx.report(
+                Finding::new(
+                    r,
+                    &origin,
+                    format!("The server chose {name} (0x{code:04x}), {}, when a {version} client offered only weak suites.", class.describe()),
+                    probe_name,
+                )
+                .severity(class.severity())
+                .detail(name)
+                .evidence(Evidence {
+                    location: "tls.handshake".into(),
+                    excerpt: format!("TLS 1.2 ClientHello offering only {probe_name} suites -> ServerHello {version}, cipher {name} (0x{code:04x})"),
+                    ..Default::default()
+                }),
+            );
+        }
         let facts = probe(&ctx.target, cfg.request_timeout).await.map_err(CheckFailure::Other)?;
         for issue in assess(&facts, &ctx.target, &cfg.extra_roots, unix_now()) {
             let Some(rule) = crate::rule(issue.rule) else { continue };
@@ -406,51 +621,6 @@ impl Check for TlsInspection {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn legacy_client_hello_is_well_formed() {
-        for (version, _) in LEGACY_VERSIONS {
-            let hello = legacy_client_hello(version, Some("api.example.test"));
-            assert_eq!(&hello[..3], &[0x16, 0x03, 0x01]);
-            assert_eq!(u16::from_be_bytes([hello[3], hello[4]]) as usize, hello.len() - 5);
-            assert_eq!(hello[5], 0x01, "ClientHello");
-            assert_eq!(u32::from_be_bytes([0, hello[6], hello[7], hello[8]]) as usize, hello.len() - 9);
-            assert_eq!(u16::from_be_bytes([hello[9], hello[10]]), version);
-            assert!(hello.windows(16).any(|w| w == b"api.example.test"));
-        }
-        assert!(!legacy_client_hello(0x0301, None).windows(4).any(|w| w == [0x00, 0x00, 0x00, 0x15]));
-    }
-
-    #[test]
-    fn server_answers_are_judged_without_panicking() {
-        let hello = [0x16, 0x03, 0x01, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x01];
-        assert!(is_server_hello_for(&hello, 0x0301));
-        assert!(!is_server_hello_for(&hello, 0x0302));
-        assert!(!is_server_hello_for(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46], 0x0301), "alert");
-        assert!(!is_server_hello_for(&[], 0x0301));
-        assert!(!is_server_hello_for(&hello[..10], 0x0301));
-    }
-
-    #[test]
-    fn garbage_or_empty_chains_yield_no_panic() {
-        let target = url::Url::parse("https://127.0.0.1:8443/").unwrap();
-        let empty = TlsFacts { chain: vec![], version: String::new(), cipher: String::new() };
-        assert!(assess(&empty, &target, &[], 0).is_empty());
-        let junk = TlsFacts { chain: vec![CertificateDer::from(vec![0x30, 0x82, 0xff])], version: String::new(), cipher: String::new() };
-        let issues = assess(&junk, &target, &[vec![1, 2, 3]], unix_now());
-        assert_eq!(issues.len(), 1);
-        assert_eq!(issues[0].rule, "EN005");
-    }
-
-    #[test]
-    fn weak_signature_oids_are_named() {
-        assert_eq!(weak_signature("1.2.840.113549.1.1.5"), Some("sha1WithRSAEncryption"));
-        assert_eq!(weak_signature("1.2.840.113549.1.1.11"), None, "sha256WithRSAEncryption");
-    }
-}
 
 /// Most plain-HTTP links quoted per response.
 const MAX_LINKS_QUOTED: usize = 3;
@@ -539,5 +709,102 @@ impl palisade_engine::PassiveCheck for MixedContent {
                 },
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_client_hello_is_well_formed() {
+        for (version, _) in LEGACY_VERSIONS {
+            let hello = legacy_client_hello(version, Some("api.example.test"));
+            assert_eq!(&hello[..3], &[0x16, 0x03, 0x01]);
+            assert_eq!(u16::from_be_bytes([hello[3], hello[4]]) as usize, hello.len() - 5);
+            assert_eq!(hello[5], 0x01, "ClientHello");
+            assert_eq!(u32::from_be_bytes([0, hello[6], hello[7], hello[8]]) as usize, hello.len() - 9);
+            assert_eq!(u16::from_be_bytes([hello[9], hello[10]]), version);
+            assert!(hello.windows(16).any(|w| w == b"api.example.test"));
+        }
+        assert!(!legacy_client_hello(0x0301, None).windows(4).any(|w| w == [0x00, 0x00, 0x00, 0x15]));
+    }
+
+    #[test]
+    fn weak_suite_hellos_offer_exactly_their_classes_and_choices_are_parsed() {
+        for (_, classes) in WEAK_SUITE_PROBES {
+            let suites = suites_of(classes);
+            let hello = client_hello(0x0303, &suites, Some("api.example.test"));
+            assert_eq!(u16::from_be_bytes([hello[3], hello[4]]) as usize, hello.len() - 5);
+            assert_eq!(u32::from_be_bytes([0, hello[6], hello[7], hello[8]]) as usize, hello.len() - 9);
+            assert_eq!(u16::from_be_bytes([hello[9], hello[10]]), 0x0303);
+            let n = u16::from_be_bytes([hello[44], hello[45]]) as usize / 2;
+            let offered: Vec<u16> = (0..n).map(|i| u16::from_be_bytes([hello[46 + 2 * i], hello[47 + 2 * i]])).collect();
+            assert_eq!(offered, suites);
+            for code in offered.iter().filter(|c| **c != 0x00ff) {
+                assert!(classes.contains(&weak_suite(*code).unwrap().1));
+            }
+            assert!(hello.windows(2).any(|w| w == [0x00, 0x0d]), "signature_algorithms");
+        }
+        assert_eq!(legacy_client_hello(0x0301, None)[44..46], [0x00, 0x10], "8 legacy suites");
+        assert!(!suites_of(WEAK_SUITE_PROBES[0].1).contains(&0x002f), "CBC-SHA1 has its own probe");
+        // A ServerHello with a 32-byte session id choosing 3DES.
+        let mut sh = vec![0x16, 0x03, 0x03, 0x00, 0x4a, 0x02, 0x00, 0x00, 0x46, 0x03, 0x03];
+        sh.extend_from_slice(&[7; 32]);
+        sh.push(32);
+        sh.extend_from_slice(&[9; 32]);
+        sh.extend_from_slice(&[0x00, 0x0a, 0x00]);
+        assert_eq!(server_hello_choice(&sh), Some((0x0303, 0x000a)));
+        assert_eq!(server_hello_choice(&sh[..sh.len() - 3]), None, "truncated before the suite");
+        let mut bad_sid = sh.clone();
+        bad_sid[43] = 200;
+        assert_eq!(server_hello_choice(&bad_sid), None);
+        assert_eq!(server_hello_choice(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]), None, "alert");
+        assert_eq!(weak_suite(0x1301), None, "TLS_AES_128_GCM_SHA256");
+        assert_eq!(weak_suite(0x000a).unwrap().1.severity(), Severity::Medium);
+        assert_eq!(weak_suite(0x002f).unwrap().1.severity(), Severity::Low);
+        assert_eq!(weak_suite(0x0002).unwrap().1.severity(), Severity::High);
+        // Hostile answers of every length never panic.
+        for len in 0..120 {
+            let mut junk: Vec<u8> = (0..len).map(|i| (i * 37 % 256) as u8).collect();
+            let _ = server_hello_choice(&junk);
+            if len > 5 {
+                junk[0] = 0x16;
+                junk[5] = 0x02;
+            }
+            if len > 43 {
+                junk[43] = 0xff;
+            }
+            let _ = server_hello_choice(&junk);
+        }
+        assert!(client_hello(0x0303, &[], None).len() > 40);
+        assert!(client_hello(0x0303, &vec![0x000a; 5000], Some(&"x".repeat(300))).len() < 4096);
+    }
+
+    #[test]
+    fn server_answers_are_judged_without_panicking() {
+        let hello = [0x16, 0x03, 0x01, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x01];
+        assert!(is_server_hello_for(&hello, 0x0301));
+        assert!(!is_server_hello_for(&hello, 0x0302));
+        assert!(!is_server_hello_for(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46], 0x0301), "alert");
+        assert!(!is_server_hello_for(&[], 0x0301));
+        assert!(!is_server_hello_for(&hello[..10], 0x0301));
+    }
+
+    #[test]
+    fn garbage_or_empty_chains_yield_no_panic() {
+        let target = url::Url::parse("https://127.0.0.1:8443/").unwrap();
+        let empty = TlsFacts { chain: vec![], version: String::new(), cipher: String::new() };
+        assert!(assess(&empty, &target, &[], 0).is_empty());
+        let junk = TlsFacts { chain: vec![CertificateDer::from(vec![0x30, 0x82, 0xff])], version: String::new(), cipher: String::new() };
+        let issues = assess(&junk, &target, &[vec![1, 2, 3]], unix_now());
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].rule, "EN005");
+    }
+
+    #[test]
+    fn weak_signature_oids_are_named() {
+        assert_eq!(weak_signature("1.2.840.113549.1.1.5"), Some("sha1WithRSAEncryption"));
+        assert_eq!(weak_signature("1.2.840.113549.1.1.11"), None, "sha256WithRSAEncryption");
     }
 }

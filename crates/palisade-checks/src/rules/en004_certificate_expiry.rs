@@ -19,5 +19,5 @@ pub const RULE: RuleMeta = RuleMeta {
         "https://cheatsheetseries.owasp.org/cheatsheets/Transport_Layer_Security_Cheat_Sheet.html",
         "https://datatracker.ietf.org/doc/html/rfc5280#section-4.1.2.5",
     ],
-    active: true,
+    active: false,
 };

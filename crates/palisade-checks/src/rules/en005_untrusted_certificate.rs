@@ -19,5 +19,5 @@ pub const RULE: RuleMeta = RuleMeta {
         "https://cheatsheetseries.owasp.org/cheatsheets/Transport_Layer_Security_Cheat_Sheet.html",
         "https://cwe.mitre.org/data/definitions/295.html",
     ],
-    active: true,
+    active: false,
 };

@@ -19,5 +19,5 @@ pub const RULE: RuleMeta = RuleMeta {
         "https://datatracker.ietf.org/doc/html/rfc6125",
         "https://cwe.mitre.org/data/definitions/297.html",
     ],
-    active: true,
+    active: false,
 };

@@ -19,5 +19,5 @@ pub const RULE: RuleMeta = RuleMeta {
         "https://cheatsheetseries.owasp.org/cheatsheets/Transport_Layer_Security_Cheat_Sheet.html",
         "https://csrc.nist.gov/pubs/sp/800/131/a/r2/final",
     ],
-    active: true,
+    active: false,
 };

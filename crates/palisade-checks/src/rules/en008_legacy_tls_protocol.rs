@@ -16,5 +16,5 @@ pub const RULE: RuleMeta = RuleMeta {
     example: "TLS 1.0 ClientHello to api.example.test:443 -> ServerHello version 0x0301 (TLS 1.0), cipher TLS_RSA_WITH_AES_128_CBC_SHA",
     remediation: "Disable TLS 1.0 and 1.1 on every listener and load balancer (e.g. nginx `ssl_protocols TLSv1.2 TLSv1.3;`); keep TLS 1.2 with AEAD suites and TLS 1.3.",
     references: &["https://datatracker.ietf.org/doc/html/rfc8996", "https://cheatsheetseries.owasp.org/cheatsheets/Transport_Layer_Security_Cheat_Sheet.html"],
-    active: true,
+    active: false,
 };
