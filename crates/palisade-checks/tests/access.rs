@@ -16,6 +16,8 @@ use palisade_http::{Credentials, Engine, EngineConfig, ProbeRequest, Scope, Url}
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod finding_snap;
+
 const MINE: &[&str] = &[
     "AU002", "AU003", "AU004", "AU005", "AU006", "BO001", "BO002", "BF002", "PA001", "PA002", "PA003",
 ];
@@ -105,6 +107,7 @@ async fn alg_none_copy_of_the_users_token_is_accepted_by_the_vulnerable_demo_onl
     let server = DemoServer::start(DemoConfig { hardened: false }).await.unwrap();
     let token = demo_token(&server, None).await;
     let report = scan(&server.base_url(), bearer(&token)).await;
+    let base = server.base_url();
     server.shutdown().await;
     assert_eq!(endpoints_of(&report, "AU002"), BTreeSet::from(["GET /api/v1/me"]), "{:?}", rules_of(&report));
     let f = report.findings.iter().find(|f| f.rule == "AU002").unwrap();
@@ -113,6 +116,7 @@ async fn alg_none_copy_of_the_users_token_is_accepted_by_the_vulnerable_demo_onl
     assert!(!json.contains(&token));
     let payload = token.split('.').nth(1).unwrap();
     assert!(!json.contains(payload), "the forged token's payload must be masked too");
+    insta::assert_snapshot!("AU002_alg_none_accepted", finding_snap::render(&report.findings, "AU002", &[(base.as_str(), "<origin>")]));
 
     let hardened = DemoServer::start(DemoConfig { hardened: true }).await.unwrap();
     let token = demo_token(&hardened, Some(hardened.api_key())).await;
@@ -205,6 +209,7 @@ async fn cross_identity_access_is_proven_with_two_users_and_not_reported_when_fi
     }
     let json = serde_json::to_string(&report).unwrap();
     assert!(!json.contains("tok-alice-0001") && !json.contains("tok-bob-0002"), "identity tokens leaked");
+    insta::assert_snapshot!("BO002_cross_identity_access", finding_snap::render(&report.findings, "BO002", &[(base.as_str(), "<origin>")]));
 
     let (base, handle) = serve_docs(true).await;
     let report = scan(&base, alice_and_bob()).await;

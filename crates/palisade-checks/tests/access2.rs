@@ -15,6 +15,8 @@ use palisade_http::{Credentials, EngineConfig, Scope, Url};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod finding_snap;
+
 const MINE: &[&str] = &["BF003", "AU007", "AU008"];
 const ADMIN_TOKEN: &str = "tok-admin-7f3a91";
 const USER_TOKEN: &str = "tok-user-2b8c44";
@@ -125,6 +127,7 @@ async fn a_user_role_reading_admin_users_is_reported_and_not_when_it_gets_403() 
     assert_eq!(f.evidence.related.len(), 1, "the admin's exchange is cited too");
     assert!(report.exchange(f.evidence.related[0]).is_some());
     no_secrets(&report);
+    insta::assert_snapshot!("BF003_user_role_reads_admin_users", finding_snap::render(&report.findings, "BF003", &[(base.as_str(), "<origin>")]));
 
     let (base, handle) = admin_app(true).await;
     let report = scan(&base, roles()).await;
@@ -240,6 +243,7 @@ async fn a_trailing_slash_past_a_raw_path_auth_gate_is_reported_and_not_when_nor
     assert_eq!(refused.status, Some(401));
     // Public operations are not "bypassed".
     assert!(!au.iter().any(|f| f.endpoint.contains("/api/status")));
+    insta::assert_snapshot!("AU007_trailing_slash_bypass", finding_snap::render(&report.findings, "AU007", &[(base.as_str(), "<origin>")]));
 
     let (base, handle) = reports_app(Gate::Route).await;
     let report = scan(&base, BTreeMap::new()).await;

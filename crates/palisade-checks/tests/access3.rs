@@ -19,6 +19,8 @@ use palisade_http::{Credentials, EngineConfig, MethodPolicy, Scope, Url};
 use serde_json::json;
 use std::collections::BTreeMap;
 
+mod finding_snap;
+
 async fn scan(base: &str, identities: BTreeMap<String, Credentials>, rules: &[&str]) -> Report {
     scan_with(base, identities, rules, MethodPolicy::read_only()).await
 }
@@ -185,6 +187,7 @@ async fn mass_assignment_is_proven_only_in_active_mode_and_not_on_the_hardened_t
     // Active scan of the vulnerable twin: POST with one extra property, GET it back, DELETE it.
     let server = DemoServer::start(DemoConfig { hardened: false }).await.unwrap();
     let report = scan_with(&server.base_url(), BTreeMap::new(), &["PA004"], MethodPolicy::active()).await;
+    let vbase = server.base_url();
     let log = server.requests();
     server.shutdown().await;
     let pa = findings(&report, "PA004");
@@ -203,6 +206,7 @@ async fn mass_assignment_is_proven_only_in_active_mode_and_not_on_the_hardened_t
     assert_eq!((posted.method.as_str(), posted.status), ("POST", Some(201)));
     let read = report.exchange(pa[0].evidence.exchange.unwrap()).unwrap();
     assert!(read.body_excerpt.contains("\"role\":\"admin\""), "{}", read.body_excerpt);
+    insta::assert_snapshot!("PA004_mass_assignment_role", finding_snap::render(&report.findings, "PA004", &[(vbase.as_str(), "<origin>")]));
 
     // Active scan of the hardened twin (with its key): the same write is sent, the property is ignored.
     let server = DemoServer::start(DemoConfig { hardened: true }).await.unwrap();

@@ -21,6 +21,8 @@ use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
+mod finding_snap;
+
 const MINE: &[Category] = &[Category::InputValidation];
 const NEW_RULES: &[&str] = &["IV005", "IV006", "IV007", "IV008", "IV009", "IV010", "IV011"];
 
@@ -343,6 +345,7 @@ async fn graphql_batching_is_probed_only_when_post_is_allowed() {
     let report = scan_with(&base, None, post_policy()).await;
     let f = find(&report, "IV011", "POST /graphql").unwrap_or_else(|| panic!("{:?}", report.findings));
     assert!(f.evidence.excerpt.contains("__typename"));
+    insta::assert_snapshot!("IV011_graphql_batching", finding_snap::render(&report.findings, "IV011", &[(base.as_str(), "<origin>")]));
     let posts: Vec<_> = log.lock().unwrap().iter().filter(|(m, _)| m == "POST").cloned().collect();
     assert_eq!(posts, [("POST".to_string(), "/graphql".to_string())]);
     // The fixture supports neither suggestions nor GET mutations.

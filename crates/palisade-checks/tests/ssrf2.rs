@@ -15,6 +15,8 @@ use palisade_http::{EngineConfig, Scope, Url};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+mod finding_snap;
+
 async fn scan(base: &str, tweak: impl FnOnce(&mut EngineConfig), active: Vec<Arc<dyn Check>>, passive: Vec<Arc<dyn PassiveCheck>>) -> Report {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let target = Url::parse(base).unwrap();
@@ -135,6 +137,8 @@ async fn ssrf_internal_finds_canned_metadata_on_the_vulnerable_demo_and_nothing_
     let shown = |id| report.exchanges.iter().find(|x| x.id == id).map(|x| x.url.clone()).unwrap();
     assert!(shown(payload).contains("169.254.169.254"), "{}", shown(payload));
     assert!(shown(control).contains("palisade-control.invalid"), "{}", shown(control));
+    let base = server.base_url();
+    insta::assert_snapshot!("SS003_internal_metadata_fetched", finding_snap::render(&report.findings, "SS003", &[(base.as_str(), "<origin>")]));
 
     let urls = fetched_urls(&server.requests());
     for expected in ["http://169.254.169.254/latest/meta-data/", "http://0x7f000001/", "http://[::1]/", INTERNAL_CONTROL_URL] {

@@ -19,6 +19,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod finding_snap;
+
 const OUR_RULES: &[&str] = &["IV002", "IV003", "IV004", "RL001", "RL002", "RL003", "IN004", "IN005", "IN006", "IN007"];
 
 async fn scan_url(base: &str, spec: Option<&str>) -> Report {
@@ -232,6 +234,7 @@ async fn loose_fixture_findings_and_non_findings() {
     // /reports is documented but 404s; /reports/{id} 404s too, but a sample id proves nothing.
     assert_eq!(endpoints(&report, "IN007"), ["GET /reports"]);
     assert_eq!(one(&report, "IN007").severity, Severity::Info);
+    insta::assert_snapshot!("IN007_documented_operation_missing", finding_snap::render(&report.findings, "IN007", &[(base.as_str(), "<origin>")]));
 
     // No TRACE advertised, introspection refused.
     assert!(of(&report, "IV003").is_empty());

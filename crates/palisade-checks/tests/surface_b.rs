@@ -10,6 +10,8 @@ use palisade_demo::{DemoConfig, DemoServer};
 use palisade_engine::{run_scan, ScanOptions, SpecInput};
 use palisade_http::{EngineConfig, Scope, Url};
 
+mod finding_snap;
+
 const MINE: &[Category] = &[Category::Ssrf, Category::UnsafeConsumption, Category::LlmSecurity];
 
 async fn scan_url(base: &str, spec: Option<SpecInput>) -> Report {
@@ -109,6 +111,7 @@ async fn unsigned_webhook_registration_and_plain_http_servers_come_from_the_spec
     let report = scan_url(&base, Some(SpecInput::Bytes { bytes: bad, source: "bad.json".into() })).await;
     assert!(find(&report, "UC003", "POST /webhooks").is_some(), "{:?}", report.findings);
     assert!(report.findings.iter().any(|f| f.rule == "UC002" && f.message.contains("http://api.partner.example")));
+    insta::assert_snapshot!("UC003_unsigned_webhook_registration", finding_snap::render(&report.findings, "UC003", &[(base.as_str(), "<origin>")]));
 
     let good = spec(
         "https://api.partner.example/v1",

@@ -13,6 +13,8 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, 
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
+mod finding_snap;
+
 /// A public test certificate made with `openssl req -x509 -newkey rsa:1024 -sha1`
 /// (SAN IP 127.0.0.1): a 1024-bit RSA key signed with SHA-1. Its private key
 /// was discarded; the fixture server presents it next to an unrelated
@@ -87,11 +89,22 @@ async fn scan_with(base: &str, extra_roots: Vec<Vec<u8>>, active: Vec<Arc<dyn Ch
 
 /// Encryption checks only (fast), against the hardened demo served with this certificate.
 async fn tls_findings(cert: &(String, String), extra_roots: Vec<Vec<u8>>) -> Vec<(String, Severity, String)> {
+    tls_report(cert, extra_roots).await.0.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect()
+}
+
+/// What `tls_findings` sees, as the whole report and the origin it scanned (for snapshots).
+async fn tls_report(cert: &(String, String), extra_roots: Vec<Vec<u8>>) -> (Report, String) {
     let server = DemoServer::start_tls(DemoConfig { hardened: true }, &cert.0, &cert.1).await.unwrap();
     let cats = [Category::Encryption];
-    let report = scan_with(&server.base_url(), extra_roots, active_checks(Some(&cats)), passive_checks(Some(&cats))).await;
+    let base = server.base_url();
+    let report = scan_with(&base, extra_roots, active_checks(Some(&cats)), passive_checks(Some(&cats))).await;
     server.shutdown().await;
-    report.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect()
+    (report, base)
+}
+
+/// The snapshot text of `rule`'s findings in a `tls_report`.
+fn tls_snap((report, base): &(Report, String), rule: &str) -> String {
+    finding_snap::render(&report.findings, rule, &[(base.as_str(), "<origin>")])
 }
 
 fn has(findings: &[(String, Severity, String)], rule: &str) -> Option<Severity> {
@@ -102,14 +115,18 @@ fn has(findings: &[(String, Severity, String)], rule: &str) -> Option<Severity> 
 async fn expired_and_expiring_certificates_are_reported_and_a_valid_one_is_not() {
     let ca = test_ca();
     let expired = leaf(&["127.0.0.1"], -Duration::days(400), -Duration::days(35), Some(&ca));
-    let f = tls_findings(&expired, vec![ca.der.clone()]).await;
+    let snap = tls_report(&expired, vec![ca.der.clone()]).await;
+    let f: Vec<_> = snap.0.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect();
+    insta::assert_snapshot!("EN004_certificate_expired", tls_snap(&snap, "EN004"));
     assert_eq!(has(&f, "EN004"), Some(Severity::High), "{f:?}");
     // Expiry is EN004's alone: the chain is otherwise trusted and names the host.
     assert_eq!(has(&f, "EN005"), None, "{f:?}");
     assert_eq!(has(&f, "EN006"), None, "{f:?}");
 
     let expiring = leaf(&["127.0.0.1"], -Duration::days(60), Duration::days(10), Some(&ca));
-    let f = tls_findings(&expiring, vec![ca.der.clone()]).await;
+    let snap = tls_report(&expiring, vec![ca.der.clone()]).await;
+    let f: Vec<_> = snap.0.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect();
+    insta::assert_snapshot!("EN004_certificate_expiring", tls_snap(&snap, "EN004"));
     assert_eq!(has(&f, "EN004"), Some(Severity::Medium), "{f:?}");
 
     let f = tls_findings(&valid(&["127.0.0.1"], Some(&ca)), vec![ca.der.clone()]).await;
@@ -118,8 +135,10 @@ async fn expired_and_expiring_certificates_are_reported_and_a_valid_one_is_not()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_signed_and_unknown_ca_certificates_are_untrusted_unless_the_ca_is_an_extra_root() {
-    let f = tls_findings(&valid(&["127.0.0.1"], None), vec![]).await;
+    let snap = tls_report(&valid(&["127.0.0.1"], None), vec![]).await;
+    let f: Vec<_> = snap.0.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect();
     assert_eq!(has(&f, "EN005"), Some(Severity::Medium), "{f:?}");
+    insta::assert_snapshot!("EN005_self_signed_certificate", tls_snap(&snap, "EN005"));
     assert!(f.iter().any(|x| x.0 == "EN005" && x.2.contains("self-signed")), "{f:?}");
 
     let ca = test_ca();
@@ -133,8 +152,10 @@ async fn self_signed_and_unknown_ca_certificates_are_untrusted_unless_the_ca_is_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostname_mismatch_is_reported_and_a_matching_san_is_not() {
     let ca = test_ca();
-    let f = tls_findings(&valid(&["other.example.test"], Some(&ca)), vec![ca.der.clone()]).await;
+    let snap = tls_report(&valid(&["other.example.test"], Some(&ca)), vec![ca.der.clone()]).await;
+    let f: Vec<_> = snap.0.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect();
     assert_eq!(has(&f, "EN006"), Some(Severity::Medium), "{f:?}");
+    insta::assert_snapshot!("EN006_hostname_mismatch", tls_snap(&snap, "EN006"));
     assert_eq!(has(&f, "EN005"), None, "name problems are EN006's alone: {f:?}");
     let f = tls_findings(&valid(&["localhost", "127.0.0.1"], Some(&ca)), vec![ca.der.clone()]).await;
     assert_eq!(has(&f, "EN006"), None, "{f:?}");
@@ -278,6 +299,7 @@ async fn weak_key_and_sha1_signature_are_reported_and_p256_sha256_is_not() {
     let en007: Vec<_> = report.findings.iter().filter(|f| f.rule == "EN007").collect();
     assert!(en007.iter().any(|f| f.message.contains("1024-bit RSA")), "{:?}", report.findings);
     assert!(en007.iter().any(|f| f.message.contains("sha1WithRSAEncryption")), "{:?}", report.findings);
+    insta::assert_snapshot!("EN007_weak_key_and_sha1_signature", tls_snap(&(report, base), "EN007"));
 
     let ca = test_ca();
     let good = valid(&["127.0.0.1"], Some(&ca));
@@ -296,10 +318,14 @@ async fn hsts_is_reported_over_tls_on_the_vulnerable_demo_and_not_on_the_hardene
         let server = DemoServer::start_tls(DemoConfig { hardened }, &cert.0, &cert.1).await.unwrap();
         assert!(server.base_url().starts_with("https://127.0.0.1:"));
         let report = scan_with(&server.base_url(), vec![ca.der.clone()], active_checks(Some(&cats)), passive_checks(Some(&cats))).await;
+        let base = server.base_url();
         server.shutdown().await;
         let en002 = report.findings.iter().any(|f| f.rule == "EN002");
         assert_eq!(en002, !hardened, "hardened={hardened}: {:?}", report.findings);
         assert!(report.findings.iter().all(|f| f.rule != "EN001"), "HTTPS is not plaintext");
+        if !hardened {
+            insta::assert_snapshot!("EN002_hsts_missing_over_tls", tls_snap(&(report, base), "EN002"));
+        }
     }
 }
 
@@ -339,6 +365,8 @@ async fn tls_1_0_and_1_1_answered_with_a_server_hello_are_reported_and_refusal_b
         assert!(en008[0].contains(label), "{en008:?}");
         // The modern handshake to the same server still works and is judged clean.
         assert!(report.findings.iter().all(|f| f.rule == "EN008"), "{:?}", report.findings);
+        let name = format!("EN008_{}_accepted", label.to_ascii_lowercase().replace([' ', '.'], "_"));
+        insta::assert_snapshot!(name, tls_snap(&(report, base), "EN008"));
     }
     // rustls answers a legacy ClientHello with an alert.
     let server = DemoServer::start_tls(DemoConfig { hardened: true }, &good.0, &good.1).await.unwrap();
@@ -368,6 +396,7 @@ async fn plaintext_links_back_to_the_api_are_reported_and_https_or_relative_link
     assert!(en009.iter().all(|f| !f.message.contains("json-schema.org")), "other hosts are not the API's links");
     let json = serde_json::to_string(&report).unwrap();
     assert!(!json.contains("tok_mixed_0123456789abcdef"), "link query values are masked");
+    insta::assert_snapshot!("EN009_plaintext_link_to_the_api", tls_snap(&(report, base), "EN009"));
 
     for fixed in [
         r#"{"items":[1,2],"next":"https://127.0.0.1/api/items?page=2"}"#,

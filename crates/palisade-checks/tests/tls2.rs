@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+mod finding_snap;
+
 /// A self-signed certificate for 127.0.0.1: (cert PEM, key PEM).
 fn cert() -> (String, String) {
     let key = KeyPair::generate().unwrap();
@@ -176,6 +178,8 @@ async fn weak_suites_chosen_by_the_server_are_reported_by_name_and_severity() {
         let f = report.findings.iter().find(|f| f.rule == "EN010").unwrap();
         assert_eq!(f.evidence.location, "tls.handshake");
         assert!(f.evidence.excerpt.contains(name), "{}", f.evidence.excerpt);
+        let text = finding_snap::render(&report.findings, "EN010", &[(base.as_str(), "<origin>")]);
+        insta::assert_snapshot!(format!("EN010_weak_cipher_suite_{name}"), text);
         // Only EN010 here: the modern handshake to the same server is clean (self-signed aside).
         assert!(report.findings.iter().all(|f| f.rule == "EN010" || f.rule == "EN005"), "{:?}", report.findings);
         // Two legacy-version hellos (EN008) and one per weak-suite probe, within the documented bound.

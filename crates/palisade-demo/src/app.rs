@@ -112,6 +112,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/metrics", get(metrics))
         .route("/api/v1/cache/purge", get(purge_cache))
         .merge(crate::injection::routes())
+        .merge(crate::files::routes())
         .merge(crate::access::routes())
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), policy))
@@ -646,15 +647,19 @@ async fn token(State(state): State<Shared>, headers: HeaderMap) -> Response {
             .unwrap_or(0);
         claims["iat"] = json!(now);
         claims["exp"] = json!(now + 3600);
+        claims["iss"] = json!("palisade-demo");
+        claims["aud"] = json!("palisade-demo-api");
     } else {
         // Regulated data readable by anyone holding the token (AU005's fixture).
         claims["ssn"] = json!("512-44-1232");
     }
     let token = jwt::sign_hs256(&claims, &state.jwt_secret);
-    json_response(
-        StatusCode::OK,
-        json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}),
-    )
+    let mut body = json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600});
+    if !state.hardened {
+        // A ready-made link with the token in its query string (AU011's fixture).
+        body["profile_url"] = json!(format!("/api/v1/me?access_token={token}"));
+    }
+    json_response(StatusCode::OK, body)
 }
 
 async fn me(State(state): State<Shared>, headers: HeaderMap) -> Response {

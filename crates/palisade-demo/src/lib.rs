@@ -24,6 +24,7 @@ mod app;
 mod data;
 mod fake;
 mod fetch;
+mod files;
 mod injection;
 mod jwt;
 mod llm;
@@ -73,6 +74,8 @@ pub fn harden_spec_auth_and_input(spec: &mut serde_json::Value) {
     }
     // The feedback form takes only JSON (no cross-site form or text posts).
     injection::harden_spec(spec);
+    // Every JSON request body is bounded: maxLength, maxItems, no extra properties (RL004).
+    files::bound_request_schemas(spec);
 }
 
 /// Routes the hardened twin does not serve (debug, internal, docs UI) or

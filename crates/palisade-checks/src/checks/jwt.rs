@@ -9,6 +9,7 @@
 use super::{clip, endpoint_label};
 use crate::rules::{
     au002_jwt_alg_none_accepted, au003_jwt_weak_secret, au004_jwt_expiry, au005_jwt_sensitive_claims, au006_api_key_in_query,
+    au009_jwt_header_risk, au010_jwt_missing_iss_aud,
 };
 use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -119,7 +120,7 @@ impl Jwt {
     }
 }
 
-fn hmac_matches(alg: &str, key: &[u8], input: &[u8], sig: &[u8]) -> bool {
+pub(crate) fn hmac_matches(alg: &str, key: &[u8], input: &[u8], sig: &[u8]) -> bool {
     macro_rules! check {
         ($d:ty) => {{
             let Ok(mut mac) = Hmac::<$d>::new_from_slice(key) else { return false };
@@ -233,6 +234,22 @@ pub fn analyze(ctx: &ScanContext, jwt: &Jwt, endpoint: &str, exchange: Option<Ex
         Some(_) => {}
     }
 
+    // AU010, next to the expiry logic: issuer and audience.
+    let missing: Vec<&str> = ["iss", "aud"].into_iter().filter(|c| jwt.claims.get(*c).is_none_or(Value::is_null)).collect();
+    if !missing.is_empty() {
+        let r = &au010_jwt_missing_iss_aud::RULE;
+        let names = missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" and ");
+        ctx.report(
+            Finding::new(r, endpoint, format!("A JWT seen here has no {names} claim: a token minted for another service or by another issuer cannot be told apart."), "")
+                .target_wide(&origin, &format!("missing-{}", missing.join("-")))
+                .detail(format!("missing-{}", missing.join("-")))
+                .evidence(evidence(format!("token {} claims: {}", masked(jwt), claim_names(jwt)))),
+        );
+    }
+
+    // AU009: key-selecting header parameters.
+    super::jwt_header::report(ctx, jwt, endpoint, &evidence);
+
     let r = &au005_jwt_sensitive_claims::RULE;
     let detector = palisade_detect::Detector::builtin();
     for (name, value) in &jwt.claims {
@@ -275,7 +292,13 @@ impl PassiveCheck for JwtInResponses {
         Category::Authentication
     }
     fn rules(&self) -> &'static [&'static RuleMeta] {
-        &[&au003_jwt_weak_secret::RULE, &au004_jwt_expiry::RULE, &au005_jwt_sensitive_claims::RULE]
+        &[
+            &au003_jwt_weak_secret::RULE,
+            &au004_jwt_expiry::RULE,
+            &au005_jwt_sensitive_claims::RULE,
+            &au009_jwt_header_risk::RULE,
+            &au010_jwt_missing_iss_aud::RULE,
+        ]
     }
 
     fn observe(&self, ctx: &ScanContext, request: &ProbeRequest, response: &Response) {
@@ -303,7 +326,7 @@ impl PassiveCheck for JwtInResponses {
 pub struct JwtAlgNone;
 
 /// The user's bearer token, if it is a JWT.
-fn user_token(ctx: &ScanContext) -> Option<Jwt> {
+pub(crate) fn user_token(ctx: &ScanContext) -> Option<Jwt> {
     let creds = ctx.engine.config().identities.get(DEFAULT_IDENTITY)?;
     creds.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("authorization")).find_map(|(_, v)| {
         let t = v.trim();
@@ -312,7 +335,7 @@ fn user_token(ctx: &ScanContext) -> Option<Jwt> {
     })
 }
 
-fn same_shape(a: &Response, b: &Response) -> bool {
+pub(crate) fn same_shape(a: &Response, b: &Response) -> bool {
     match (a.json(), b.json()) {
         (Some(Value::Object(x)), Some(Value::Object(y))) => x.keys().collect::<HashSet<_>>() == y.keys().collect::<HashSet<_>>(),
         (Some(x), Some(y)) => std::mem::discriminant(&x) == std::mem::discriminant(&y),
@@ -330,7 +353,14 @@ impl Check for JwtAlgNone {
         Category::Authentication
     }
     fn rules(&self) -> &'static [&'static RuleMeta] {
-        &[&au002_jwt_alg_none_accepted::RULE, &au003_jwt_weak_secret::RULE, &au004_jwt_expiry::RULE, &au005_jwt_sensitive_claims::RULE]
+        &[
+            &au002_jwt_alg_none_accepted::RULE,
+            &au003_jwt_weak_secret::RULE,
+            &au004_jwt_expiry::RULE,
+            &au005_jwt_sensitive_claims::RULE,
+            &au009_jwt_header_risk::RULE,
+            &au010_jwt_missing_iss_aud::RULE,
+        ]
     }
 
     async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {

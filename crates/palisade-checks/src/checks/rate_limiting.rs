@@ -402,6 +402,144 @@ impl Check for Pagination {
     }
 }
 
+/// Most field paths RL004 names per operation.
+const UNBOUNDED_FIELDS_SHOWN: usize = 5;
+/// How deep RL004 walks a request schema (unresolved cycles stop here).
+const SCHEMA_MAX_DEPTH: usize = 8;
+/// Most schema nodes RL004 visits per operation.
+const SCHEMA_MAX_NODES: usize = 500;
+/// Formats whose values have a fixed or small length.
+const BOUNDED_FORMATS: &[&str] = &["uuid", "date", "date-time", "time", "ipv4", "ipv6", "int32", "int64", "float", "double"];
+
+/// One unbounded place in a request schema: (field path, what is missing).
+type Unbounded = (String, &'static str);
+
+fn field_path(parent: &str, child: &str) -> String {
+    if parent.is_empty() { child.to_string() } else { format!("{parent}.{child}") }
+}
+
+/// Collect the unbounded strings, arrays and open objects of `schema`.
+fn unbounded_fields(schema: &Value, path: &str, depth: usize, nodes: &mut usize, out: &mut Vec<Unbounded>) {
+    *nodes += 1;
+    if depth > SCHEMA_MAX_DEPTH || *nodes > SCHEMA_MAX_NODES || !schema.is_object() {
+        return;
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = schema[key].as_array() {
+            for part in parts {
+                unbounded_fields(part, path, depth + 1, nodes, out);
+            }
+        }
+    }
+    // A `$ref` the loader could not resolve (or a cycle): nothing to judge.
+    // Read-only properties are never sent in a request.
+    if schema.get("$ref").is_some() || schema.get("enum").is_some() || schema.get("const").is_some() || schema["readOnly"] == true {
+        return;
+    }
+    let ty = match &schema["type"] {
+        Value::String(t) => t.as_str(),
+        // OpenAPI 3.1: ["string", "null"].
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or(""),
+        _ if schema.get("properties").is_some() => "object",
+        _ if schema.get("items").is_some() => "array",
+        _ => "",
+    };
+    let shown = if path.is_empty() { "(body)" } else { path };
+    match ty {
+        "string" => {
+            let fixed = schema["format"].as_str().is_some_and(|f| BOUNDED_FORMATS.contains(&f));
+            if schema.get("maxLength").is_none() && !fixed {
+                out.push((shown.to_string(), "string, no maxLength"));
+            }
+        }
+        "array" => {
+            if schema.get("maxItems").is_none() {
+                out.push((shown.to_string(), "array, no maxItems"));
+            }
+            unbounded_fields(&schema["items"], &format!("{path}[]"), depth + 1, nodes, out);
+        }
+        "object" => {
+            let closed = schema["additionalProperties"] == Value::Bool(false);
+            if !closed && schema.get("maxProperties").is_none() {
+                out.push((shown.to_string(), "open object"));
+            }
+            if let Some(props) = schema["properties"].as_object() {
+                for (name, sub) in props {
+                    unbounded_fields(sub, &field_path(path, name), depth + 1, nodes, out);
+                }
+            }
+            if let Some(extra) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+                unbounded_fields(extra, &field_path(path, "*"), depth + 1, nodes, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// RL004: write operations whose JSON request schema sets no size bounds. Reads the spec only.
+pub struct UnboundedRequestSchema;
+
+#[async_trait]
+impl Check for UnboundedRequestSchema {
+    fn name(&self) -> &'static str {
+        "rate-limiting/request-schema-bounds"
+    }
+    fn category(&self) -> Category {
+        Category::RateLimiting
+    }
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        &[&crate::rules::rl004_unbounded_request_schema::RULE]
+    }
+
+    async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
+        let r = &crate::rules::rl004_unbounded_request_schema::RULE;
+        let writes = ctx
+            .inventory
+            .endpoints
+            .iter()
+            .filter(|e| e.source == palisade_core::EndpointSource::Spec && matches!(e.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"));
+        for ep in writes {
+            let Some(body) = &ep.request_body else { continue };
+            let json = body.content_types.iter().any(|c| {
+                let c = c.to_ascii_lowercase();
+                c.contains("json")
+            });
+            let Some(schema) = body.schema.as_ref().filter(|_| json) else { continue };
+            let mut found = Vec::new();
+            unbounded_fields(schema, "", 0, &mut 0, &mut found);
+            found.dedup();
+            if found.is_empty() {
+                continue;
+            }
+            let listed: Vec<String> =
+                found.iter().take(UNBOUNDED_FIELDS_SHOWN).map(|(p, why)| format!("{p} ({why})")).collect();
+            let more = found.len().saturating_sub(UNBOUNDED_FIELDS_SHOWN);
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            ctx.report(
+                Finding::new(
+                    r,
+                    ep.label(),
+                    format!(
+                        "The JSON request schema of {} sets no size bound on {} field(s): {}{more}.",
+                        ep.label(),
+                        found.len(),
+                        listed.join(", ")
+                    ),
+                    "",
+                )
+                .confidence(Confidence::Medium)
+                .evidence(Evidence {
+                    exchange: None,
+                    location: "spec.requestBody".into(),
+                    excerpt: clip(&listed.join(", "), 200),
+                    ..Default::default()
+                }),
+            );
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

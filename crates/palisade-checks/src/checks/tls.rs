@@ -699,8 +699,10 @@ impl palisade_engine::PassiveCheck for MixedContent {
         // Links can carry tokens in their query: quote them masked.
         let quoted: Vec<String> = links.iter().map(|(_, l)| palisade_core::mask::mask_url(l)).collect();
         let r = &crate::rules::en009_plaintext_self_link::RULE;
+        // The same plaintext link on many responses (a shared page, a catch-all) is one finding.
+        let first_link = links[0].1.split(['?', '#']).next().unwrap_or_default().to_string();
         ctx.report(
-            Finding::new(r, ctx.origin(), format!("{} links back to the API over plain HTTP: {}", super::endpoint_label(request), quoted.join(", ")), &super::endpoint_label(request)).evidence(
+            Finding::new(r, ctx.origin(), format!("{} links back to the API over plain HTTP: {}", super::endpoint_label(request), quoted.join(", ")), &first_link).evidence(
                 Evidence {
                     exchange: Some(response.exchange_id),
                     location,
