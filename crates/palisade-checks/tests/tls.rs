@@ -14,6 +14,8 @@ use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
 mod finding_snap;
+mod tls_fixture;
+use tls_fixture::Rewind;
 
 /// A public test certificate made with `openssl req -x509 -newkey rsa:1024 -sha1`
 /// (SAN IP 127.0.0.1): a 1024-bit RSA key signed with SHA-1. Its private key
@@ -159,37 +161,6 @@ async fn hostname_mismatch_is_reported_and_a_matching_san_is_not() {
     assert_eq!(has(&f, "EN005"), None, "name problems are EN006's alone: {f:?}");
     let f = tls_findings(&valid(&["localhost", "127.0.0.1"], Some(&ca)), vec![ca.der.clone()]).await;
     assert_eq!(has(&f, "EN006"), None, "{f:?}");
-}
-
-/// Replays bytes already read from a socket before reading on, so a
-/// ClientHello can be inspected and still handed to rustls.
-struct Rewind {
-    prefix: Vec<u8>,
-    inner: tokio::net::TcpStream,
-}
-
-impl tokio::io::AsyncRead for Rewind {
-    fn poll_read(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> std::task::Poll<std::io::Result<()>> {
-        if !self.prefix.is_empty() {
-            let n = self.prefix.len().min(buf.remaining());
-            let head: Vec<u8> = self.prefix.drain(..n).collect();
-            buf.put_slice(&head);
-            return std::task::Poll::Ready(Ok(()));
-        }
-        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
-    }
-}
-
-impl tokio::io::AsyncWrite for Rewind {
-    fn poll_write(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &[u8]) -> std::task::Poll<std::io::Result<usize>> {
-        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-    fn poll_flush(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
-        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
-    }
-    fn poll_shutdown(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
-        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
 }
 
 /// A canned ServerHello choosing `version` and TLS_RSA_WITH_AES_128_CBC_SHA, as an old server sends.

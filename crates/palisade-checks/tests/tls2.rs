@@ -15,6 +15,8 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 mod finding_snap;
+mod tls_fixture;
+use tls_fixture::Rewind;
 
 /// A self-signed certificate for 127.0.0.1: (cert PEM, key PEM).
 fn cert() -> (String, String) {
@@ -38,36 +40,6 @@ async fn scan_tls(base: &str) -> Report {
     };
     let checks: Vec<Arc<dyn Check>> = vec![Arc::new(TlsInspection)];
     run_scan(opts, checks, vec![], None, &|s: &str| s.to_string()).await.unwrap()
-}
-
-/// Replays bytes already read before reading on, so a ClientHello can be inspected and still handed to rustls.
-struct Rewind {
-    prefix: Vec<u8>,
-    inner: tokio::net::TcpStream,
-}
-
-impl tokio::io::AsyncRead for Rewind {
-    fn poll_read(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> std::task::Poll<std::io::Result<()>> {
-        if !self.prefix.is_empty() {
-            let n = self.prefix.len().min(buf.remaining());
-            let head: Vec<u8> = self.prefix.drain(..n).collect();
-            buf.put_slice(&head);
-            return std::task::Poll::Ready(Ok(()));
-        }
-        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
-    }
-}
-
-impl tokio::io::AsyncWrite for Rewind {
-    fn poll_write(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &[u8]) -> std::task::Poll<std::io::Result<usize>> {
-        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
-    }
-    fn poll_flush(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
-        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
-    }
-    fn poll_shutdown(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
-        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
 }
 
 /// A TLS 1.2 ServerHello choosing `suite`, with a 32-byte session id.
