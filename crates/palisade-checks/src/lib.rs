@@ -27,6 +27,7 @@ pub fn active_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn Check>> {
     let all: Vec<Arc<dyn Check>> = vec![
         Arc::new(checks::inventory::ExposedDocs),
         Arc::new(checks::data_exposure::DebugEndpoints),
+        Arc::new(checks::discovered_content::DiscoveredDebugContent),
         Arc::new(checks::data_exposure::KeyReflection),
         Arc::new(checks::key_reveal::KeyRevealSpec),
         Arc::new(checks::authentication::AuthNotEnforced),
@@ -59,6 +60,8 @@ pub fn active_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn Check>> {
         Arc::new(checks::inventory_surface::PublicMetrics),
         Arc::new(checks::inventory_surface::SpecDrift),
         Arc::new(checks::inventory_files::BackupFiles),
+        Arc::new(checks::discovered_content::DiscoveredBackupFiles),
+        Arc::new(checks::discovered_content::UndocumentedOperations),
         Arc::new(checks::inventory_files::NoVersioning),
         Arc::new(checks::rate_limiting::UnboundedRequestSchema),
         Arc::new(checks::ssrf::Ssrf),

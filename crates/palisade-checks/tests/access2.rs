@@ -32,6 +32,7 @@ async fn scan(base: &str, identities: BTreeMap<String, Credentials>) -> Report {
         engine,
         selected_rules: Some(MINE.iter().map(|s| s.to_string()).collect()),
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();

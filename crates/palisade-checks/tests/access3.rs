@@ -42,6 +42,7 @@ async fn scan_full(base: &str, identities: BTreeMap<String, Credentials>, rules:
         engine,
         selected_rules: Some(rules.iter().map(|s| s.to_string()).collect()),
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();

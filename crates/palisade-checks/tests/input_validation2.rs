@@ -37,6 +37,7 @@ async fn scan_with(base: &str, spec: Option<SpecInput>, policy: MethodPolicy) ->
         engine,
         selected_rules: None,
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();
@@ -154,6 +155,7 @@ async fn hardened_twin_new_routes_are_clean_for_every_check() {
         engine,
         selected_rules: None,
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();

@@ -28,6 +28,7 @@ async fn scan(base: &str, identities: BTreeMap<String, Credentials>, policy: Met
         engine,
         selected_rules: Some(["DE008".to_string()].into_iter().collect()),
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();

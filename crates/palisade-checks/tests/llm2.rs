@@ -30,6 +30,7 @@ async fn scan(server: &DemoServer, profile: LlmProbeProfile, with_key: bool) -> 
         engine,
         selected_rules: None,
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();

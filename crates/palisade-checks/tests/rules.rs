@@ -78,6 +78,7 @@ async fn scan(cfg: DemoConfig) -> (Report, String) {
         engine,
         selected_rules: None,
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();

@@ -29,6 +29,7 @@ async fn scan(base: &str, tweak: impl FnOnce(&mut EngineConfig), active: Vec<Arc
         engine,
         selected_rules: None,
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();

@@ -35,6 +35,7 @@ async fn scan_url(base: &str, spec: Option<&str>) -> Report {
         engine,
         selected_rules: Some(OUR_RULES.iter().map(|s| s.to_string()).collect::<HashSet<_>>()),
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();

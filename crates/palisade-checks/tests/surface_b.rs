@@ -25,6 +25,7 @@ async fn scan_url(base: &str, spec: Option<SpecInput>) -> Report {
         engine,
         selected_rules: None,
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();

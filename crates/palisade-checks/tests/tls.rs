@@ -82,6 +82,7 @@ async fn scan_with(base: &str, extra_roots: Vec<Vec<u8>>, active: Vec<Arc<dyn Ch
         engine,
         selected_rules: None,
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let detector = palisade_detect::Detector::builtin();

@@ -36,6 +36,7 @@ async fn scan_tls(base: &str) -> Report {
         engine,
         selected_rules: None,
         crawl_limit: 10,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     };
     let checks: Vec<Arc<dyn Check>> = vec![Arc::new(TlsInspection)];

@@ -79,6 +79,9 @@ impl FindingSink {
     }
 }
 
+/// Most directory calibrations [`ScanContext::is_not_found_at`] makes.
+const MAX_DIRECTORY_CALIBRATIONS: usize = 24;
+
 /// Everything a check may use. Requests go through [`ScanContext::send`] so
 /// that passive checks see every response.
 pub struct ScanContext {
@@ -90,15 +93,22 @@ pub struct ScanContext {
     pub findings: FindingSink,
     /// Operations the crawl called, with the exchange of their response.
     pub crawled: Mutex<Vec<(Endpoint, ExchangeId)>>,
+    /// What content discovery found, judged by content (see [`crate::content`]).
+    pub discovered: Vec<crate::content::DiscoveryHit>,
     passive: Vec<std::sync::Arc<dyn PassiveCheck>>,
     observed: Mutex<HashSet<ExchangeId>>,
     /// Response bodies are not kept; only small facts checks ask for later.
     statuses: Mutex<HashMap<ExchangeId, u16>>,
+    /// Soft-404 calibrations per directory and extension, made on first use
+    /// by [`ScanContext::is_not_found_at`].
+    directory_soft404: tokio::sync::Mutex<HashMap<(String, String), Soft404>>,
     /// The out-of-band canary listener, started on first use by [`ScanContext::oob`].
     oob: tokio::sync::OnceCell<Option<std::sync::Arc<crate::oob::OobListener>>>,
 }
 
 impl ScanContext {
+    // One argument per shared piece of scan state; the Scanner builder (issue 10) will own this wiring.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         engine: Engine,
         target: Url,
@@ -107,6 +117,7 @@ impl ScanContext {
         context: palisade_core::Context,
         findings: FindingSink,
         passive: Vec<std::sync::Arc<dyn PassiveCheck>>,
+        discovered: Vec<crate::content::DiscoveryHit>,
     ) -> Self {
         ScanContext {
             engine,
@@ -116,9 +127,11 @@ impl ScanContext {
             context,
             findings,
             crawled: Mutex::new(Vec::new()),
+            discovered,
             passive,
             observed: Mutex::new(HashSet::new()),
             statuses: Mutex::new(HashMap::new()),
+            directory_soft404: tokio::sync::Mutex::new(HashMap::new()),
             oob: tokio::sync::OnceCell::new(),
         }
     }
@@ -143,6 +156,36 @@ impl ScanContext {
             })
             .await
             .clone()
+    }
+
+    /// True when `resp`, the answer to `path` (absolute on the origin), means
+    /// "nothing here": by the target-wide calibration, or by a calibration of
+    /// `path`'s own directory and extension (one random-path request, made once
+    /// per directory and extension). Catch-alls often answer differently
+    /// under `/api/` than at the root, so the root's calibration is not enough.
+    pub async fn is_not_found_at(&self, path: &str, resp: &Response) -> bool {
+        let token = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
+        if self.soft404.is_not_found(resp, token) {
+            return true;
+        }
+        let key = crate::content::dir_and_ext(path);
+        let mut cache = self.directory_soft404.lock().await;
+        if !cache.contains_key(&key) {
+            if cache.len() >= MAX_DIRECTORY_CALIBRATIONS {
+                return false;
+            }
+            let random = format!("palisade-{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff);
+            let name = if key.1.is_empty() { random.clone() } else { format!("{random}.{}", key.1) };
+            let calibration = match self.url_for(&format!("{}{name}", key.0)) {
+                Ok(url) => match self.send(ProbeRequest::get(url).auth(palisade_http::AuthMode::Anonymous).no_redirects()).await {
+                    Ok(answer) => Soft404::from_answer(&answer, &name),
+                    Err(_) => Soft404::default(),
+                },
+                Err(_) => Soft404::default(),
+            };
+            cache.insert(key.clone(), calibration);
+        }
+        cache.get(&key).is_some_and(|cal| cal.is_not_found(resp, token))
     }
 
     /// Send a request and show the response to every passive check once.

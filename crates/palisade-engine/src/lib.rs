@@ -20,6 +20,7 @@
 //! progress bar, the writers, the database and webhooks are consumers.
 
 pub mod check;
+pub mod content;
 pub mod discovery;
 pub mod oob;
 pub mod scan;
@@ -27,5 +28,6 @@ pub mod soft404;
 pub mod triage;
 
 pub use check::{Check, CheckFailure, FindingSink, PassiveCheck, ScanContext};
+pub use content::{DiscoveryHit, DiscoveryProfile};
 pub use scan::{run_scan, ScanError, ScanOptions, SpecInput};
 pub use soft404::Soft404;

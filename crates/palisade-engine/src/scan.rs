@@ -31,6 +31,8 @@ pub struct ScanOptions {
     pub selected_rules: Option<HashSet<String>>,
     /// Most operations the crawl calls.
     pub crawl_limit: usize,
+    /// How much content discovery to do (`--discovery`).
+    pub discovery: crate::content::DiscoveryProfile,
     pub tool_version: String,
 }
 
@@ -83,13 +85,30 @@ pub async fn run_scan(
             inventory.endpoints.push(ep);
         }
     }
-    exchanges.push((root_req, root));
     if let Some(url) = &spec_url {
         inventory.spec_source = Some(palisade_core::mask::mask_url(url.as_str()));
     }
 
+    // Triage before anything else is sent: what it refuses goes on the
+    // engine's deny-list, so no check, probe or discovery can call it.
+    let mut skipped = triage_inventory(&engine, &target, &inventory);
+
     emit(ScanEvent::Phase { name: "calibration".into() });
     let soft404 = Soft404::calibrate(&target, |r| engine.send(r)).await;
+
+    emit(ScanEvent::Phase { name: "content discovery".into() });
+    let found = crate::content::discover(&engine, &target, &inventory, Some(&root), &soft404, opts.discovery).await;
+    exchanges.push((root_req, root));
+    skipped.extend(found.skipped);
+    exchanges.extend(found.exchanges);
+    let base_path = target.path().trim_end_matches('/').to_string();
+    for hit in found.hits.iter().filter(|h| h.is_operation()) {
+        // Inventory paths are relative to the target's base path.
+        let Some(rel) = hit.path.strip_prefix(&base_path).filter(|r| r.starts_with('/')) else { continue };
+        if !inventory.endpoints.iter().any(|e| e.method == "GET" && e.path == rel) {
+            inventory.endpoints.push(palisade_core::Endpoint::discovered("GET", rel));
+        }
+    }
 
     let selected = opts.selected_rules.clone();
     let sink = FindingSink::new(selected, events.clone());
@@ -101,13 +120,14 @@ pub async fn run_scan(
         opts.context,
         sink,
         passive.clone(),
+        found.hits,
     ));
     for (req, resp) in &exchanges {
         ctx.observe(req, resp);
     }
 
     emit(ScanEvent::Phase { name: "crawl".into() });
-    let skipped = crawl(&ctx, opts.crawl_limit).await;
+    skipped.extend(crawl(&ctx, opts.crawl_limit).await);
 
     emit(ScanEvent::Phase { name: "checks".into() });
     let mut check_errors = Vec::new();
@@ -224,13 +244,31 @@ async fn discover(engine: &Engine, target: &Url, spec: Option<&SpecInput>) -> Re
     }
 }
 
-/// GET every safe operation once; return the operations that were skipped.
+/// Judge every operation; deny the read-only ones whose words say they
+/// change state, and return every operation the scan will not call.
+///
+/// Only operations with a read-only method go on the deny-list: other
+/// methods are kept from a default scan by the method policy, and `--active`
+/// exists to send them. A denied path is denied for every method.
+fn triage_inventory(engine: &Engine, target: &Url, inventory: &Inventory) -> Vec<SkippedOperation> {
+    let base = target.path().trim_end_matches('/');
+    let mut skipped = Vec::new();
+    for ep in &inventory.endpoints {
+        let Some(verdict) = triage::judge(ep) else { continue };
+        if verdict.field != triage::Field::Method {
+            engine.deny(palisade_http::DenyRule::new(ep.label(), &format!("{base}{}", ep.path), verdict.reason.clone()));
+        }
+        skipped.push(SkippedOperation { method: ep.method.clone(), path: ep.path.clone(), reason: verdict.reason });
+    }
+    skipped
+}
+
+/// GET every safe operation once; return the operations over the crawl limit.
 async fn crawl(ctx: &Arc<ScanContext>, limit: usize) -> Vec<SkippedOperation> {
     let mut skipped = Vec::new();
     let mut todo = Vec::new();
     for ep in &ctx.inventory.endpoints {
-        if let Some(reason) = triage::state_changing_reason(ep) {
-            skipped.push(SkippedOperation { method: ep.method.clone(), path: ep.path.clone(), reason });
+        if triage::judge(ep).is_some() {
             continue;
         }
         if ep.method != "GET" {

@@ -47,6 +47,23 @@ impl Soft404 {
         Soft404 { samples }
     }
 
+    /// What "not found" looks like from one answer to a random path
+    /// (`token` is the random part), e.g. for one directory and extension.
+    pub fn from_answer(resp: &Response, token: &str) -> Soft404 {
+        Soft404 { samples: vec![Sample::of(resp, token)] }
+    }
+
+    /// This calibration and `other`'s, together.
+    pub fn merged(&self, other: &Soft404) -> Soft404 {
+        let mut samples = self.samples.clone();
+        for s in &other.samples {
+            if !samples.contains(s) {
+                samples.push(s.clone());
+            }
+        }
+        Soft404 { samples }
+    }
+
     /// True when `resp` means "nothing here": a 404/410, or an answer shaped
     /// like the calibrated not-found answers. `probe_token` is the part of the
     /// probed path that a catch-all page might echo back (e.g. the file name).

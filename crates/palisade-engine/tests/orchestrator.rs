@@ -79,6 +79,7 @@ fn options(base: &str) -> ScanOptions {
         context: Default::default(),
         selected_rules: None,
         crawl_limit: 200,
+        discovery: palisade_engine::DiscoveryProfile::Off,
         tool_version: "test".into(),
     }
 }

@@ -56,6 +56,8 @@ struct Inner {
     text_posts: Mutex<HashMap<String, u32>>,
     /// Credential refresh for expiring identities (see [`crate::refresh`]).
     refresh: crate::refresh::RefreshState,
+    /// Operations judged state-changing: never sent, whatever asks (see [`crate::deny`]).
+    deny: std::sync::RwLock<crate::DenyList>,
 }
 
 /// Most body bytes the cache keeps, so a long scan's memory stays bounded.
@@ -128,6 +130,7 @@ impl Engine {
                 cache_bytes: AtomicU64::new(0),
                 text_posts: Mutex::new(HashMap::new()),
                 refresh,
+                deny: std::sync::RwLock::new(crate::DenyList::default()),
             }),
         })
     }
@@ -155,6 +158,9 @@ impl Engine {
             return Err(HttpError::OutOfScope {
                 url: masked(&req.url),
             });
+        }
+        if let Some(refusal) = self.denial(&req.url) {
+            return Err(refusal);
         }
         let (identity, credentials) = self.resolve_identity(&req.auth)?;
         let identity_name = identity.clone();
@@ -197,6 +203,40 @@ impl Engine {
             }
         }
         Ok(response)
+    }
+
+    /// Never send anything to `rule`'s path again, from any caller, with
+    /// any method or query string (see [`crate::deny`]).
+    pub fn deny(&self, rule: crate::DenyRule) {
+        self.inner
+            .deny
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .add(rule);
+    }
+
+    /// The operations this engine refuses to call.
+    pub fn denied(&self) -> Vec<crate::DenyRule> {
+        self.inner
+            .deny
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .rules()
+            .to_vec()
+    }
+
+    /// The refusal for a URL on the deny-list (counted in health), if it is on it.
+    fn denial(&self, url: &Url) -> Option<HttpError> {
+        let deny = self.inner.deny.read().unwrap_or_else(|e| e.into_inner());
+        let rule = deny.matching(url.path())?;
+        let refusal = HttpError::Denied {
+            url: masked(url),
+            operation: rule.operation.clone(),
+        };
+        drop(deny);
+        self.count(|h| h.refused += 1);
+        tracing::debug!(%refusal, "denied");
+        Some(refusal)
     }
 
     /// Let a read-only policy send a few POSTs to exactly `url` (same scheme,
@@ -391,6 +431,11 @@ impl Engine {
             next.set_fragment(None);
             if !cfg.scope.contains(&next) {
                 tracing::debug!(from = %masked(&url), to = %masked(&next), "redirect leaves the scope; not followed");
+                self.count(|h| h.refused += 1);
+                return Ok(response);
+            }
+            // A redirect must not lead to an operation judged state-changing either.
+            if self.denial(&next).is_some() {
                 return Ok(response);
             }
             if next == req.url || redirects.contains(&next) {

@@ -13,6 +13,9 @@ pub enum HttpError {
     /// The URL is outside the scan scope; nothing was sent.
     #[error("{url} is out of scope; nothing was sent")]
     OutOfScope { url: String },
+    /// The URL reaches an operation judged state-changing; nothing was sent.
+    #[error("{url} reaches {operation}, judged state-changing; nothing was sent")]
+    Denied { url: String, operation: String },
     /// No complete response within the request timeout.
     #[error("request to {url} timed out")]
     Timeout { url: String },

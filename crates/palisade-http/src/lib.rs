@@ -10,6 +10,9 @@
 //!   the operator added) is contacted. Out-of-scope URLs are refused before a
 //!   connection opens, and redirects are followed by hand so that a hostile
 //!   `Location` cannot lead the scanner to another system.
+//! - **Deny-list** ([`deny`]): operations the scan judged state-changing
+//!   (a `GET /createdb` that wipes the database) are refused for every
+//!   caller, method, query string, spelling and redirect hop.
 //! - **Bounds** ([`EngineConfig`]): concurrency (a semaphore), rate (slots
 //!   spread at `1/rate`), a per-request timeout covering headers *and* body,
 //!   a cap on the decompressed body (so a 100 MB body or a gzip bomb costs at
@@ -29,6 +32,7 @@
 
 mod config;
 mod credentials;
+pub mod deny;
 mod engine;
 mod error;
 mod limits;
@@ -40,6 +44,7 @@ mod scope;
 
 pub use config::{EngineConfig, DEFAULT_IDENTITY};
 pub use credentials::{AuthMode, Credentials};
+pub use deny::{DenyList, DenyRule};
 pub use engine::Engine;
 pub use refresh::{CredentialRefresher, RefreshEvent, RefreshHook};
 pub use error::HttpError;

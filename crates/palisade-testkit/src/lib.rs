@@ -1,6 +1,12 @@
-//! Test-only helpers: runs the seed's Flask fixture apps
-//! (`tests/fixtures/flask/`) as child processes on 127.0.0.1 with an
-//! ephemeral port and collects the request log they print.
+//! Test-only helpers: runs fixture apps as child processes on 127.0.0.1 with
+//! an ephemeral port and collects the request log they print.
+//!
+//! - [`FlaskFixture`]: the seed's Flask apps (`tests/fixtures/flask/`).
+//! - [`PyFixture`]: any third-party-style app in `tests/fixtures/thirdparty/`
+//!   (Flask/WSGI or FastAPI/ASGI), by module name.
+//!
+//! Both runners print `PORT n` once listening and `REQ METHOD PATH?QUERY` per
+//! request, before the app handles it.
 //!
 //! The Python interpreter is `$PALISADE_PYTHON`, or `<workspace>/.venv/bin/python`
 //! as created by `scripts/setup-test-env.sh`.
@@ -14,7 +20,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// How long [`FlaskFixture::start`] waits for the app to print its port.
+/// How long [`FlaskFixture::start`] and [`PyFixture::start`] wait for the app
+/// to print its port.
 pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(20);
 /// Lines of the child's stderr kept for error messages.
 const STDERR_TAIL_LINES: usize = 40;
@@ -55,6 +62,14 @@ pub fn flask_fixture_dir() -> PathBuf {
         .join("flask")
 }
 
+/// Directory of the third-party-style fixture apps run by [`PyFixture`].
+pub fn thirdparty_fixture_dir() -> PathBuf {
+    workspace_root()
+        .join("tests")
+        .join("fixtures")
+        .join("thirdparty")
+}
+
 /// The interpreter the fixtures run with: `$PALISADE_PYTHON`, else the
 /// workspace's `.venv`.
 pub fn python_path() -> PathBuf {
@@ -65,24 +80,39 @@ pub fn python_path() -> PathBuf {
 }
 
 type RequestLog = Arc<Mutex<Vec<(String, String)>>>;
+type StderrTail = Arc<Mutex<VecDeque<String>>>;
 
-/// A running Flask fixture app on `127.0.0.1`; dropping it kills the process.
-pub struct FlaskFixture {
-    /// `http://127.0.0.1:PORT`.
-    pub base_url: String,
-    app: FlaskApp,
-    child: Child,
-    requests: RequestLog,
-    stderr_tail: Arc<Mutex<VecDeque<String>>>,
-    readers: Vec<JoinHandle<()>>,
-    log_file: PathBuf,
-    // Holds the log file's directory until the fixture is dropped.
-    _log_dir: tempfile::TempDir,
+/// How many entries of `log` are `method` on exactly `path` (the part of the
+/// logged target before `?`; the method is compared exactly, e.g. `"GET"`).
+pub fn count_requests(log: &[(String, String)], method: &str, path: &str) -> usize {
+    log.iter()
+        .filter(|(m, target)| {
+            m == method && target.split_once('?').map_or(target.as_str(), |(p, _)| p) == path
+        })
+        .count()
 }
 
-impl FlaskFixture {
-    /// Starts `app` and waits (up to [`STARTUP_TIMEOUT`]) until it listens.
-    pub fn start(app: FlaskApp) -> Result<FlaskFixture, String> {
+/// A fixture child process: one of the `run.py` runners, its stdout parsed
+/// into the request log, its stderr drained into a bounded tail. Shared by
+/// [`FlaskFixture`] and [`PyFixture`]; dropping it kills the process.
+struct FixtureProcess {
+    port: u16,
+    child: Child,
+    requests: RequestLog,
+    stderr_tail: StderrTail,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl FixtureProcess {
+    /// Runs `python -u <dir>/run.py <module>` in `dir` with `envs` and waits
+    /// (up to [`STARTUP_TIMEOUT`]) for its `PORT n` line. `label` names the
+    /// fixture in error messages.
+    fn start(
+        label: &str,
+        dir: &Path,
+        module: &str,
+        envs: &[(&str, &std::ffi::OsStr)],
+    ) -> Result<FixtureProcess, String> {
         let python = python_path();
         if !python.exists() {
             return Err(format!(
@@ -90,30 +120,28 @@ impl FlaskFixture {
                 python.display()
             ));
         }
-        let fixture_dir = flask_fixture_dir();
-        let log_dir =
-            tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-        let log_file = log_dir.path().join(format!("{}.log", app.module()));
-        let mut child = Command::new(&python)
+        let mut command = Command::new(&python);
+        command
             .arg("-u")
-            .arg(fixture_dir.join("run.py"))
-            .arg(app.module())
-            .current_dir(&fixture_dir)
-            .env("FLASK_LOG_FILE", &log_file)
+            .arg(dir.join("run.py"))
+            .arg(module)
+            .current_dir(dir)
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| {
-                format!(
-                    "cannot run {}: {e} (run scripts/setup-test-env.sh)",
-                    python.display()
-                )
-            })?;
+            .stderr(Stdio::piped());
+        for (name, value) in envs {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().map_err(|e| {
+            format!(
+                "cannot run {}: {e} (run scripts/setup-test-env.sh)",
+                python.display()
+            )
+        })?;
 
         let requests: RequestLog = Arc::default();
-        let stderr_tail: Arc<Mutex<VecDeque<String>>> = Arc::default();
+        let stderr_tail: StderrTail = Arc::default();
         let (port_tx, port_rx) = mpsc::channel::<u16>();
         let mut readers = Vec::new();
         if let Some(stdout) = child.stdout.take() {
@@ -122,32 +150,34 @@ impl FlaskFixture {
         if let Some(stderr) = child.stderr.take() {
             readers.push(spawn_stderr_reader(stderr, stderr_tail.clone()));
         }
-        let mut fixture = FlaskFixture {
-            base_url: String::new(),
-            app,
+        let mut process = FixtureProcess {
+            port: 0,
             child,
             requests,
             stderr_tail,
             readers,
-            log_file,
-            _log_dir: log_dir,
         };
         match port_rx.recv_timeout(STARTUP_TIMEOUT) {
             Ok(port) => {
-                fixture.base_url = format!("http://127.0.0.1:{port}");
-                Ok(fixture)
+                process.port = port;
+                Ok(process)
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                Err(fixture.startup_error(&format!("no `PORT n` line within {STARTUP_TIMEOUT:?}")))
-            }
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(process.startup_error(
+                label,
+                &format!("no `PORT n` line within {STARTUP_TIMEOUT:?}"),
+            )),
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                Err(fixture.startup_error("the app exited before listening"))
+                Err(process.startup_error(label, "the app exited before listening"))
             }
         }
     }
 
+    fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
     /// Kills the child and describes the failure with the tail of its stderr.
-    fn startup_error(&mut self, what: &str) -> String {
+    fn startup_error(&mut self, label: &str, what: &str) -> String {
         self.stop();
         let tail: Vec<String> = self
             .stderr_tail
@@ -157,10 +187,75 @@ impl FlaskFixture {
             .cloned()
             .collect();
         format!(
-            "Flask fixture {} failed to start: {what}; stderr:\n{}",
-            self.app.module(),
+            "{label} failed to start: {what}; stderr:\n{}",
             tail.join("\n")
         )
+    }
+
+    fn requests(&self) -> Vec<(String, String)> {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn wait_for_requests(&self, count: usize, timeout: Duration) -> Vec<(String, String)> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let log = self.requests();
+            if log.len() >= count || Instant::now() >= deadline {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
+        }
+    }
+}
+
+impl Drop for FixtureProcess {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A running Flask fixture app on `127.0.0.1`; dropping it kills the process.
+pub struct FlaskFixture {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    app: FlaskApp,
+    // Declared before `_log_dir`: the process dies before its log directory goes.
+    process: FixtureProcess,
+    log_file: PathBuf,
+    // Holds the log file's directory until the fixture is dropped.
+    _log_dir: tempfile::TempDir,
+}
+
+impl FlaskFixture {
+    /// Starts `app` and waits (up to [`STARTUP_TIMEOUT`]) until it listens.
+    pub fn start(app: FlaskApp) -> Result<FlaskFixture, String> {
+        let log_dir =
+            tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        let log_file = log_dir.path().join(format!("{}.log", app.module()));
+        let process = FixtureProcess::start(
+            &format!("Flask fixture {}", app.module()),
+            &flask_fixture_dir(),
+            app.module(),
+            &[("FLASK_LOG_FILE", log_file.as_os_str())],
+        )?;
+        Ok(FlaskFixture {
+            base_url: process.base_url(),
+            app,
+            process,
+            log_file,
+            _log_dir: log_dir,
+        })
     }
 
     /// Which app this is.
@@ -173,23 +268,13 @@ impl FlaskFixture {
     /// whose response arrived is normally here; use
     /// [`FlaskFixture::wait_for_requests`] to avoid the small race.
     pub fn requests(&self) -> Vec<(String, String)> {
-        self.requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.process.requests()
     }
 
     /// Waits until at least `count` requests are logged or `timeout` passes,
     /// and returns the log.
     pub fn wait_for_requests(&self, count: usize, timeout: Duration) -> Vec<(String, String)> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let log = self.requests();
-            if log.len() >= count || Instant::now() >= deadline {
-                return log;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        self.process.wait_for_requests(count, timeout)
     }
 
     /// The application's own log file (`$FLASK_LOG_FILE`), once the app has
@@ -197,19 +282,72 @@ impl FlaskFixture {
     pub fn log_file(&self) -> Option<PathBuf> {
         self.log_file.exists().then(|| self.log_file.clone())
     }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        for reader in self.readers.drain(..) {
-            let _ = reader.join();
-        }
-    }
 }
 
 impl Drop for FlaskFixture {
     fn drop(&mut self) {
-        self.stop();
+        self.process.stop();
+    }
+}
+
+/// A running third-party-style fixture app from `tests/fixtures/thirdparty/`
+/// on `127.0.0.1`, served by that folder's `run.py` (uvicorn for ASGI apps,
+/// Werkzeug for WSGI apps); dropping it kills the process.
+pub struct PyFixture {
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    module: String,
+    process: FixtureProcess,
+}
+
+impl PyFixture {
+    /// Starts `tests/fixtures/thirdparty/<module>.py` (e.g. `"vampi_like"`)
+    /// and waits (up to [`STARTUP_TIMEOUT`]) until it listens.
+    pub fn start(module: &str) -> Result<PyFixture, String> {
+        let valid = !module.is_empty()
+            && !module.starts_with(|c: char| c.is_ascii_digit())
+            && module
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let dir = thirdparty_fixture_dir();
+        if !valid || module == "run" {
+            return Err(format!("not a fixture module name: {module:?}"));
+        }
+        if !dir.join(format!("{module}.py")).is_file() {
+            return Err(format!(
+                "no fixture module {module}.py in {}",
+                dir.display()
+            ));
+        }
+        let process = FixtureProcess::start(&format!("fixture {module}"), &dir, module, &[])?;
+        Ok(PyFixture {
+            base_url: process.base_url(),
+            module: module.to_string(),
+            process,
+        })
+    }
+
+    /// The module this fixture runs.
+    pub fn module(&self) -> &str {
+        &self.module
+    }
+
+    /// Requests the app has received so far, `(method, path?query)`, oldest
+    /// first; see [`FlaskFixture::requests`].
+    pub fn requests(&self) -> Vec<(String, String)> {
+        self.process.requests()
+    }
+
+    /// Waits until at least `count` requests are logged or `timeout` passes,
+    /// and returns the log.
+    pub fn wait_for_requests(&self, count: usize, timeout: Duration) -> Vec<(String, String)> {
+        self.process.wait_for_requests(count, timeout)
+    }
+}
+
+impl Drop for PyFixture {
+    fn drop(&mut self) {
+        self.process.stop();
     }
 }
 
@@ -262,7 +400,7 @@ fn spawn_stdout_reader(
     })
 }
 
-fn spawn_stderr_reader(stderr: ChildStderr, tail: Arc<Mutex<VecDeque<String>>>) -> JoinHandle<()> {
+fn spawn_stderr_reader(stderr: ChildStderr, tail: StderrTail) -> JoinHandle<()> {
     std::thread::spawn(move || {
         // Always drained: Werkzeug logs each request to stderr and a full pipe would block the app.
         let mut reader = BufReader::new(stderr);
@@ -303,5 +441,39 @@ mod tests {
     fn workspace_root_holds_the_fixtures() {
         assert!(workspace_root().join("Cargo.toml").is_file());
         assert!(flask_fixture_dir().join("run.py").is_file());
+        assert!(thirdparty_fixture_dir().join("run.py").is_file());
+    }
+
+    #[test]
+    fn counts_requests_by_exact_path() {
+        let log: Vec<(String, String)> = [
+            ("GET", "/books/v1"),
+            ("GET", "/books/v1?page=2"),
+            ("GET", "/books/v1/bookTitle11"),
+            ("POST", "/books/v1"),
+            ("GET", "/createdb"),
+        ]
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+        assert_eq!(count_requests(&log, "GET", "/books/v1"), 2);
+        assert_eq!(count_requests(&log, "POST", "/books/v1"), 1);
+        assert_eq!(count_requests(&log, "GET", "/books"), 0);
+        assert_eq!(count_requests(&log, "GET", "/createdb"), 1);
+        assert_eq!(count_requests(&log, "DELETE", "/createdb"), 0);
+    }
+
+    #[test]
+    fn py_fixture_rejects_bad_module_names() {
+        for bad in [
+            "",
+            "../flask/vulnerable_app",
+            "run",
+            "no_such_fixture",
+            "1abc",
+            "a.b",
+        ] {
+            assert!(PyFixture::start(bad).is_err(), "{bad:?}");
+        }
     }
 }

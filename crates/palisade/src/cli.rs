@@ -103,6 +103,9 @@ pub struct ScanArgs {
     /// Prompts sent to each detected AI/LLM endpoint: quick (6), standard (12) or deep (19) [default: quick].
     #[arg(long, value_name = "quick|standard|deep")]
     pub llm_probes: Option<String>,
+    /// Content discovery of paths the spec does not list (debug pages, logs, backups, admin): off, quick (≤ 120 requests) or standard (≤ 400) [default: standard].
+    #[arg(long, value_name = "off|quick|standard")]
+    pub discovery: Option<String>,
 
     /// Also allow this HTTP method (repeatable). Default scans send only GET, HEAD and OPTIONS.
     #[arg(long = "allow-method", value_name = "METHOD")]

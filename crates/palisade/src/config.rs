@@ -32,6 +32,8 @@ pub struct ScanConfig {
     pub max_body: Option<usize>,
     /// `--llm-probes`: quick, standard or deep.
     pub llm_probes: Option<String>,
+    /// `--discovery`: off, quick or standard.
+    pub discovery: Option<String>,
     #[serde(default)]
     pub allow_methods: Vec<String>,
     pub active: Option<bool>,
@@ -96,6 +98,7 @@ pub fn merge(mut args: ScanArgs, cfg: ScanConfig) -> ScanArgs {
     args.max_requests = args.max_requests.or(cfg.max_requests);
     args.max_body = args.max_body.or(cfg.max_body);
     args.llm_probes = args.llm_probes.or(cfg.llm_probes);
+    args.discovery = args.discovery.or(cfg.discovery);
     if args.allow_methods.is_empty() {
         args.allow_methods = cfg.allow_methods;
     }

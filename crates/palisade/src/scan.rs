@@ -84,6 +84,11 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
         Some(p) => p.parse().map_err(|e: String| Failure::usage(e, "use --llm-probes quick|standard|deep"))?,
         None => palisade_checks::checks::llm::LlmProbeProfile::default(),
     };
+    let discovery = match &args.discovery {
+        Some(p) => palisade_engine::DiscoveryProfile::parse(p)
+            .ok_or_else(|| Failure::usage(format!("unknown --discovery profile {p:?}"), "use --discovery off|quick|standard"))?,
+        None => palisade_engine::DiscoveryProfile::default(),
+    };
     let checks = palisade_checks::checks::llm::with_profile(palisade_checks::active_checks(categories.as_deref()), llm_probes);
     let passive = palisade_checks::passive_checks(categories.as_deref());
 
@@ -94,6 +99,7 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
         engine,
         selected_rules,
         crawl_limit: 200,
+        discovery,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -238,7 +238,10 @@ impl Check for DebugEndpoints {
             let url = ctx.url_for(probe.path)?;
             let req = ProbeRequest::get(url).auth(AuthMode::Anonymous).no_redirects();
             let Ok(resp) = ctx.send(req).await else { continue };
-            if resp.status != 200 || ctx.soft404.is_not_found(&resp, probe.path.trim_start_matches('/')) {
+            if resp.status != 200
+                || ctx.soft404.is_not_found(&resp, probe.path.trim_start_matches('/'))
+                || ctx.is_not_found_at(probe.path, &resp).await
+            {
                 continue;
             }
             let text = resp.text().to_ascii_lowercase();

@@ -219,7 +219,7 @@ impl Check for BackupFiles {
             // Never cached: a backup can be as large as the body cap.
             let req = ProbeRequest::get(url).auth(AuthMode::Anonymous).no_redirects().no_cache();
             let Ok(resp) = ctx.send(req).await else { continue };
-            if !resp.is_success() || resp.body.is_empty() || is_soft_404(ctx, &resp, path) {
+            if !resp.is_success() || resp.body.is_empty() || is_soft_404(ctx, &resp, path) || ctx.is_not_found_at(path, &resp).await {
                 continue;
             }
             let Some(proof) = confirm(*kind, &resp.body) else { continue };

@@ -7,6 +7,7 @@ pub mod bfla_admin;
 pub mod bola;
 pub mod bola_traversal;
 pub mod data_exposure;
+pub mod discovered_content;
 pub mod key_reveal;
 pub mod graphql;
 pub mod injection;
