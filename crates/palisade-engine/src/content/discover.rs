@@ -254,7 +254,10 @@ impl Run<'_> {
         if key == "/" || self.documented.contains(&key) || !self.seen.insert(key) {
             return;
         }
-        if let Some(verdict) = triage::judge(&Endpoint::discovered("GET", &path)) {
+        // The built-in list and log file names are curated as safe reads (a test
+        // keeps action words out of them); what the target names is not.
+        let verdict = if source.is_learned() { triage::judge(&Endpoint::discovered("GET", &path)) } else { None };
+        if let Some(verdict) = verdict {
             // A state-changing path named by the target: never asked for, by anything.
             let reason = format!("{} ({}); {}", verdict.reason, source.label(), "not requested");
             self.engine.deny(DenyRule::new(format!("GET {path}"), &path, reason.clone()));
