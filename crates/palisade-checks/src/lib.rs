@@ -22,12 +22,22 @@ use palisade_core::Category;
 use palisade_engine::{Check, PassiveCheck};
 use std::sync::Arc;
 
+/// A [`Scanner`](palisade_engine::Scanner) of `target` with every check and
+/// the detector's redaction of report excerpts: the one wiring the CLI, the
+/// server, the MCP server and the tests share. Narrow it with
+/// `.checks(..)` or `.select_rules(..)`.
+pub fn scanner(target: palisade_http::Url) -> palisade_engine::Scanner {
+    let detector = palisade_detect::Detector::builtin();
+    palisade_engine::Scanner::new(target)
+        .checks(active_checks(None), passive_checks(None))
+        .redact_with(move |s| detector.redact(s))
+}
+
 /// All active checks, optionally limited to some categories.
 pub fn active_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn Check>> {
     let all: Vec<Arc<dyn Check>> = vec![
         Arc::new(checks::inventory::ExposedDocs),
         Arc::new(checks::data_exposure::DebugEndpoints),
-        Arc::new(checks::discovered_content::DiscoveredDebugContent),
         Arc::new(checks::data_exposure::KeyReflection),
         Arc::new(checks::key_reveal::KeyRevealSpec),
         Arc::new(checks::authentication::AuthNotEnforced),
@@ -60,8 +70,6 @@ pub fn active_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn Check>> {
         Arc::new(checks::inventory_surface::PublicMetrics),
         Arc::new(checks::inventory_surface::SpecDrift),
         Arc::new(checks::inventory_files::BackupFiles),
-        Arc::new(checks::discovered_content::DiscoveredBackupFiles),
-        Arc::new(checks::discovered_content::UndocumentedOperations),
         Arc::new(checks::inventory_files::NoVersioning),
         Arc::new(checks::rate_limiting::UnboundedRequestSchema),
         Arc::new(checks::ssrf::Ssrf),

@@ -8,37 +8,21 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use palisade_checks::{active_checks, passive_checks};
 use palisade_core::Report;
 use palisade_demo::{DemoConfig, DemoServer};
-use palisade_engine::{run_scan, ScanOptions};
-use palisade_http::{Credentials, Engine, EngineConfig, ProbeRequest, Scope, Url};
+use palisade_http::{Credentials, Engine, EngineConfig, ProbeRequest, Url};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod finding_snap;
+mod support;
 
 const MINE: &[&str] = &[
     "AU002", "AU003", "AU004", "AU005", "AU006", "BO001", "BO002", "BF002", "PA001", "PA002", "PA003",
 ];
 
 async fn scan(base: &str, identities: BTreeMap<String, Credentials>) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    let engine = EngineConfig { scope: Scope::for_target(&target), identities, ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec: None,
-        context: Default::default(),
-        engine,
-        selected_rules: Some(MINE.iter().map(|s| s.to_string()).collect()),
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active_checks(None), passive_checks(None), None, &redact).await.unwrap()
+    support::run(support::scanner(base).identities(identities).select_rules(MINE.iter().copied())).await
 }
 
 fn rules_of(report: &Report) -> BTreeSet<&str> {

@@ -8,36 +8,20 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use palisade_checks::{active_checks, passive_checks};
 use palisade_core::Report;
-use palisade_engine::{run_scan, ScanOptions};
-use palisade_http::{Credentials, EngineConfig, Scope, Url};
+use palisade_http::Credentials;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod finding_snap;
+mod support;
 
 const MINE: &[&str] = &["BF003", "AU007", "AU008"];
 const ADMIN_TOKEN: &str = "tok-admin-7f3a91";
 const USER_TOKEN: &str = "tok-user-2b8c44";
 
 async fn scan(base: &str, identities: BTreeMap<String, Credentials>) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    let engine = EngineConfig { scope: Scope::for_target(&target), identities, ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec: None,
-        context: Default::default(),
-        engine,
-        selected_rules: Some(MINE.iter().map(|s| s.to_string()).collect()),
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active_checks(None), passive_checks(None), None, &redact).await.unwrap()
+    support::run(support::scanner(base).identities(identities).select_rules(MINE.iter().copied())).await
 }
 
 fn findings<'a>(report: &'a Report, rule: &str) -> Vec<&'a palisade_core::Finding> {

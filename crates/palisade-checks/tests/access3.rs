@@ -14,12 +14,13 @@ use axum::{Json, Router};
 use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Category, Report};
 use palisade_demo::{DemoConfig, DemoServer};
-use palisade_engine::{run_scan, ScanOptions, SpecInput};
-use palisade_http::{Credentials, EngineConfig, MethodPolicy, Scope, Url};
+use palisade_engine::SpecInput;
+use palisade_http::{Credentials, MethodPolicy};
 use serde_json::json;
 use std::collections::BTreeMap;
 
 mod finding_snap;
+mod support;
 
 async fn scan(base: &str, identities: BTreeMap<String, Credentials>, rules: &[&str]) -> Report {
     scan_with(base, identities, rules, MethodPolicy::read_only()).await
@@ -31,23 +32,19 @@ async fn scan_with(base: &str, identities: BTreeMap<String, Credentials>, rules:
 }
 
 async fn scan_full(base: &str, identities: BTreeMap<String, Credentials>, rules: &[&str], policy: MethodPolicy, spec: Option<SpecInput>) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    let engine = EngineConfig { scope: Scope::for_target(&target), identities, policy, rate_per_sec: 15.0, ..EngineConfig::default() };
     let categories: Vec<Category> = rules.iter().filter_map(|r| palisade_checks::rule(r)).map(|r| r.category).collect();
-    let opts = ScanOptions {
-        target,
-        spec,
-        context: Default::default(),
-        engine,
-        selected_rules: Some(rules.iter().map(|s| s.to_string()).collect()),
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active_checks(Some(&categories)), passive_checks(Some(&categories)), None, &redact).await.unwrap()
+    let mut scanner = support::scanner(base)
+        .engine_with(|e| {
+            e.policy = policy;
+            e.rate_per_sec = 15.0;
+        })
+        .identities(identities)
+        .select_rules(rules.iter().copied())
+        .checks(active_checks(Some(&categories)), passive_checks(Some(&categories)));
+    if let Some(spec) = spec {
+        scanner = scanner.spec(spec);
+    }
+    support::run(scanner).await
 }
 
 fn findings<'a>(report: &'a Report, rule: &str) -> Vec<&'a palisade_core::Finding> {

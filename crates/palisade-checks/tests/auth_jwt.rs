@@ -9,35 +9,19 @@ use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
-use palisade_engine::{run_scan, ScanOptions};
-use palisade_http::{Credentials, Engine, EngineConfig, ProbeRequest, Scope, Url};
+use palisade_http::{Credentials, Engine, EngineConfig, ProbeRequest, Url};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod finding_snap;
+mod support;
 
 const MINE: &[&str] = &["AU003", "AU009", "AU010", "AU011", "AU012", "AU013", "AU014"];
 
 async fn scan(base: &str, identities: BTreeMap<String, Credentials>) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    let engine = EngineConfig { scope: Scope::for_target(&target), identities, ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec: None,
-        context: Default::default(),
-        engine,
-        selected_rules: Some(MINE.iter().map(|s| s.to_string()).collect()),
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active_checks(None), passive_checks(None), None, &redact).await.unwrap()
+    support::run(support::scanner(base).identities(identities).select_rules(MINE.iter().copied())).await
 }
 
 fn rules_of(report: &Report) -> BTreeSet<&str> {

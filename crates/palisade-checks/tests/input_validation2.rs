@@ -15,34 +15,25 @@ use axum::{Json, Router};
 use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Category, Finding, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
-use palisade_engine::{run_scan, ScanOptions, SpecInput};
-use palisade_http::{EngineConfig, MethodPolicy, Scope, Url};
+use palisade_engine::SpecInput;
+use palisade_http::MethodPolicy;
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 mod finding_snap;
+mod support;
 
 const MINE: &[Category] = &[Category::InputValidation];
 const NEW_RULES: &[&str] = &["IV005", "IV006", "IV007", "IV008", "IV009", "IV010", "IV011"];
 
 async fn scan_with(base: &str, spec: Option<SpecInput>, policy: MethodPolicy) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    let engine = EngineConfig { scope: Scope::for_target(&target), policy, ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec,
-        context: Default::default(),
-        engine,
-        selected_rules: None,
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active_checks(Some(MINE)), passive_checks(Some(MINE)), None, &redact).await.unwrap()
+    let mut scanner =
+        support::scanner(base).engine_with(|e| e.policy = policy).checks(active_checks(Some(MINE)), passive_checks(Some(MINE)));
+    if let Some(spec) = spec {
+        scanner = scanner.spec(spec);
+    }
+    support::run(scanner).await
 }
 
 async fn scan(base: &str, spec: Option<SpecInput>) -> Report {
@@ -144,23 +135,8 @@ async fn hardened_twin_shows_none_of_them() {
 /// reported by the rules above, not by unrelated ones only).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hardened_twin_new_routes_are_clean_for_every_check() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let server = DemoServer::start(DemoConfig { hardened: true }).await.unwrap();
-    let target = Url::parse(&server.base_url()).unwrap();
-    let engine = EngineConfig { scope: Scope::for_target(&target), ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec: None,
-        context: Default::default(),
-        engine,
-        selected_rules: None,
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    let report = run_scan(opts, active_checks(None), passive_checks(None), None, &redact).await.unwrap();
+    let report = support::scan(&server.base_url(), None, None).await;
     for f in &report.findings {
         let ours = ["/api/v1/products", "/api/v1/greeting", "/api/v1/search", "/api/v1/feedback"]
             .iter()

@@ -7,33 +7,29 @@ use axum::{Json, Router};
 use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Category, Finding, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
-use palisade_engine::{run_scan, ScanOptions, SpecInput};
-use palisade_http::{Credentials, EngineConfig, MethodPolicy, Scope, Url};
+use palisade_http::{Credentials, MethodPolicy};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+mod support;
+
 /// Data Exposure and Property Authorization checks (PA004 is what sends writes in active mode).
 async fn scan(base: &str, identities: BTreeMap<String, Credentials>, policy: MethodPolicy, spec: Option<&str>) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    assert_eq!(target.host_str(), Some("127.0.0.1"), "tests only talk to loopback");
-    let engine = EngineConfig { scope: Scope::for_target(&target), identities, policy, rate_per_sec: 15.0, ..EngineConfig::default() };
     let categories = [Category::DataExposure, Category::PropertyAuthorization];
-    let opts = ScanOptions {
-        target,
-        spec: spec.map(|s| SpecInput::Bytes { bytes: s.as_bytes().to_vec(), source: "fixture".into() }),
-        context: Default::default(),
-        engine,
-        selected_rules: Some(["DE008".to_string()].into_iter().collect()),
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active_checks(Some(&categories)), passive_checks(Some(&categories)), None, &redact).await.unwrap()
+    let mut scanner = support::scanner(base)
+        .engine_with(|e| {
+            e.policy = policy;
+            e.rate_per_sec = 15.0;
+        })
+        .identities(identities)
+        .select_rules(["DE008"])
+        .checks(active_checks(Some(&categories)), passive_checks(Some(&categories)));
+    if let Some(text) = spec {
+        scanner = scanner.spec(support::spec(text));
+    }
+    support::run(scanner).await
 }
 
 fn de008(report: &Report) -> Vec<&Finding> {

@@ -7,36 +7,27 @@ use palisade_checks::checks::llm::{with_profile, LlmProbeProfile};
 use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Category, Finding, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer, RecordedRequest};
-use palisade_engine::{run_scan, ScanOptions};
 use palisade_http::{Credentials, EngineConfig, Scope, Url};
 use std::collections::BTreeMap;
+
+mod support;
 
 const LLM: &[Category] = &[Category::LlmSecurity];
 const CHAT: &str = "POST /api/v1/chat";
 const ASK: &str = "GET /api/v1/ask";
 
 async fn scan(server: &DemoServer, profile: LlmProbeProfile, with_key: bool) -> Report {
-    let target = Url::parse(&server.base_url()).unwrap();
     let mut identities = BTreeMap::new();
     if with_key {
         identities.insert("default".to_string(), Credentials::new().api_key_header("X-API-Key", server.api_key()));
     }
     // The hardened twin answers 429 past 20 requests/second.
-    let engine = EngineConfig { scope: Scope::for_target(&target), identities, rate_per_sec: 15.0, ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec: None,
-        context: Default::default(),
-        engine,
-        selected_rules: None,
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
     let checks = with_profile(active_checks(Some(LLM)), profile);
-    run_scan(opts, checks, passive_checks(Some(LLM)), None, &redact).await.unwrap()
+    let scanner = support::scanner(&server.base_url())
+        .engine_with(|e| e.rate_per_sec = 15.0)
+        .identities(identities)
+        .checks(checks, passive_checks(Some(LLM)));
+    support::run(scanner).await
 }
 
 fn find<'a>(report: &'a Report, rule: &str, endpoint: &str) -> &'a Finding {

@@ -2,12 +2,12 @@
 //! trigger it (positive fixture), the hardened twin must not (negative
 //! fixture), and the vulnerable findings are pinned by a snapshot.
 
-use palisade_checks::{active_checks, passive_checks, RULES};
+use palisade_checks::RULES;
 use palisade_core::{Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
-use palisade_engine::{run_scan, ScanOptions};
-use palisade_http::{EngineConfig, Scope, Url};
 use std::collections::BTreeSet;
+
+mod support;
 
 /// Rules whose positive fixture is not the plain-HTTP demo, with the test that covers them.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
@@ -66,24 +66,9 @@ const EXPECTED_ON_HARDENED: &[(&str, &str)] = &[
 ];
 
 async fn scan(cfg: DemoConfig) -> (Report, String) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let server = DemoServer::start(cfg).await.unwrap();
     let base = server.base_url();
-    let target = Url::parse(&base).unwrap();
-    let engine = EngineConfig { scope: Scope::for_target(&target), ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec: None,
-        context: Default::default(),
-        engine,
-        selected_rules: None,
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    let report = run_scan(opts, active_checks(None), passive_checks(None), None, &redact).await.unwrap();
+    let report = support::scan(&base, None, None).await;
     server.shutdown().await;
     (report, base)
 }

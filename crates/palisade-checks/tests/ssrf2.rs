@@ -10,31 +10,16 @@ use palisade_checks::checks::ssrf::{InternalSsrf, Ssrf, INTERNAL_CONTROL_URL};
 use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Confidence, Report, Severity};
 use palisade_demo::{fetcher_stats, DemoConfig, DemoServer, RecordedRequest};
-use palisade_engine::{run_scan, Check, PassiveCheck, ScanOptions};
-use palisade_http::{EngineConfig, Scope, Url};
+use palisade_engine::{Check, PassiveCheck, ScanSettings};
+use palisade_http::Url;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 mod finding_snap;
+mod support;
 
-async fn scan(base: &str, tweak: impl FnOnce(&mut EngineConfig), active: Vec<Arc<dyn Check>>, passive: Vec<Arc<dyn PassiveCheck>>) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    let mut engine = EngineConfig { scope: Scope::for_target(&target), ..EngineConfig::default() };
-    tweak(&mut engine);
-    let opts = ScanOptions {
-        target,
-        spec: None,
-        context: Default::default(),
-        engine,
-        selected_rules: None,
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active, passive, None, &redact).await.unwrap()
+async fn scan(base: &str, tweak: impl FnOnce(&mut ScanSettings), active: Vec<Arc<dyn Check>>, passive: Vec<Arc<dyn PassiveCheck>>) -> Report {
+    support::run(support::scanner(base).settings_with(tweak).checks(active, passive)).await
 }
 
 /// The decoded `url` query values the demo's fetch endpoint received.
@@ -59,9 +44,9 @@ async fn ss001_is_confirmed_through_the_oob_url_spelling_of_the_listener() {
     let public = Url::parse(&format!("http://localhost:{port}/")).unwrap();
     let report = scan(
         &server.base_url(),
-        |e| {
-            e.oob_listen = Some(listen);
-            e.oob_url = Some(public.clone());
+        |s| {
+            s.oob_listen = Some(listen);
+            s.oob_url = Some(public.clone());
         },
         vec![Arc::new(Ssrf)],
         vec![],
@@ -91,9 +76,9 @@ async fn an_oob_url_nobody_forwards_is_sent_but_never_confirmed() {
     let port = free_loopback_port();
     let report = scan(
         &server.base_url(),
-        |e| {
-            e.oob_listen = Some(format!("127.0.0.1:{port}").parse().unwrap());
-            e.oob_url = Some(Url::parse("https://collab.palisade.example/c/").unwrap());
+        |s| {
+            s.oob_listen = Some(format!("127.0.0.1:{port}").parse().unwrap());
+            s.oob_url = Some(Url::parse("https://collab.palisade.example/c/").unwrap());
         },
         vec![Arc::new(Ssrf)],
         vec![],
@@ -109,7 +94,7 @@ async fn an_oob_url_nobody_forwards_is_sent_but_never_confirmed() {
     let server = DemoServer::start(DemoConfig { hardened: false }).await.unwrap();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap();
-    let report = scan(&server.base_url(), |e| e.oob_listen = Some(addr), vec![Arc::new(Ssrf)], vec![]).await;
+    let report = scan(&server.base_url(), |s| s.oob_listen = Some(addr), vec![Arc::new(Ssrf)], vec![]).await;
     assert!(report.findings.iter().all(|f| f.rule != "SS001"));
     let errors = format!("{:?}", report.health);
     assert!(errors.contains("out-of-band canary listener could not start"), "{errors}");
@@ -120,7 +105,7 @@ async fn an_oob_url_nobody_forwards_is_sent_but_never_confirmed() {
 async fn ssrf_internal_finds_canned_metadata_on_the_vulnerable_demo_and_nothing_on_the_hardened_twin() {
     let before = fetcher_stats();
     let server = DemoServer::start(DemoConfig { hardened: false }).await.unwrap();
-    let report = scan(&server.base_url(), |e| e.ssrf_internal = true, vec![Arc::new(InternalSsrf)], vec![]).await;
+    let report = scan(&server.base_url(), |s| s.ssrf_internal = true, vec![Arc::new(InternalSsrf)], vec![]).await;
     let ss003: Vec<_> = report.findings.iter().filter(|f| f.rule == "SS003").collect();
     assert_eq!(ss003.len(), 1, "one finding per parameter: {:?}", report.findings);
     let f = ss003[0];
@@ -152,7 +137,7 @@ async fn ssrf_internal_finds_canned_metadata_on_the_vulnerable_demo_and_nothing_
     server.shutdown().await;
 
     let hardened = DemoServer::start(DemoConfig { hardened: true }).await.unwrap();
-    let report = scan(&hardened.base_url(), |e| e.ssrf_internal = true, vec![Arc::new(InternalSsrf)], vec![]).await;
+    let report = scan(&hardened.base_url(), |s| s.ssrf_internal = true, vec![Arc::new(InternalSsrf)], vec![]).await;
     assert!(report.findings.iter().all(|f| f.rule != "SS003"), "{:?}", report.findings);
     assert!(fetched_urls(&hardened.requests()).iter().any(|u| u.contains("169.254.169.254")), "the probes were sent and refused");
     assert_eq!(fetcher_stats().connects_non_loopback, 0);

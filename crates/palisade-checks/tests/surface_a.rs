@@ -9,38 +9,20 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Finding, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
-use palisade_engine::{run_scan, ScanOptions, SpecInput};
-use palisade_http::{EngineConfig, Scope, Url};
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod finding_snap;
+mod support;
 
 const OUR_RULES: &[&str] = &["IV002", "IV003", "IV004", "RL001", "RL002", "RL003", "IN004", "IN005", "IN006", "IN007"];
 
 async fn scan_url(base: &str, spec: Option<&str>) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    assert!(target.host_str() == Some("127.0.0.1"), "tests only talk to loopback");
-    let engine = EngineConfig { scope: Scope::for_target(&target), ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec: spec.map(|s| SpecInput::Bytes { bytes: s.as_bytes().to_vec(), source: "fixture".into() }),
-        context: Default::default(),
-        engine,
-        selected_rules: Some(OUR_RULES.iter().map(|s| s.to_string()).collect::<HashSet<_>>()),
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active_checks(None), passive_checks(None), None, &redact).await.unwrap()
+    support::scan(base, spec, Some(OUR_RULES)).await
 }
 
 async fn scan_demo(hardened: bool) -> (Report, String) {

@@ -7,30 +7,19 @@ use axum::Router;
 use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Category, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
-use palisade_engine::{run_scan, ScanOptions, SpecInput};
-use palisade_http::{EngineConfig, Scope, Url};
+use palisade_engine::SpecInput;
 
 mod finding_snap;
+mod support;
 
 const MINE: &[Category] = &[Category::Ssrf, Category::UnsafeConsumption, Category::LlmSecurity];
 
 async fn scan_url(base: &str, spec: Option<SpecInput>) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    let engine = EngineConfig { scope: Scope::for_target(&target), ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec,
-        context: Default::default(),
-        engine,
-        selected_rules: None,
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active_checks(Some(MINE)), passive_checks(Some(MINE)), None, &redact).await.unwrap()
+    let mut scanner = support::scanner(base).checks(active_checks(Some(MINE)), passive_checks(Some(MINE)));
+    if let Some(spec) = spec {
+        scanner = scanner.spec(spec);
+    }
+    support::run(scanner).await
 }
 
 fn find<'a>(report: &'a Report, rule: &str, endpoint: &str) -> Option<&'a palisade_core::Finding> {

@@ -9,37 +9,19 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Finding, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
-use palisade_engine::{run_scan, ScanOptions, SpecInput};
-use palisade_http::{EngineConfig, Scope, Url};
 use serde_json::json;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 mod finding_snap;
+mod support;
 
 const OUR_RULES: &[&str] = &["IN008", "IN009", "RL004"];
 
 async fn scan_url(base: &str, spec: Option<&str>) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    assert!(target.host_str() == Some("127.0.0.1"), "tests only talk to loopback");
-    let engine = EngineConfig { scope: Scope::for_target(&target), ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec: spec.map(|s| SpecInput::Bytes { bytes: s.as_bytes().to_vec(), source: "fixture".into() }),
-        context: Default::default(),
-        engine,
-        selected_rules: Some(OUR_RULES.iter().map(|s| s.to_string()).collect::<HashSet<_>>()),
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active_checks(None), passive_checks(None), None, &redact).await.unwrap()
+    support::scan(base, spec, Some(OUR_RULES)).await
 }
 
 fn of<'a>(report: &'a Report, rule: &str) -> Vec<&'a Finding> {

@@ -7,13 +7,14 @@
 use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Category, Grade, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
-use palisade_engine::{run_scan, Check, PassiveCheck, ScanOptions};
-use palisade_http::{EngineConfig, Scope, Url};
+use palisade_engine::{Check, PassiveCheck};
+use palisade_http::Url;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
 
 mod finding_snap;
+mod support;
 mod tls_fixture;
 use tls_fixture::Rewind;
 
@@ -72,22 +73,7 @@ fn valid(names: &[&str], ca: Option<&TestCa>) -> (String, String) {
 }
 
 async fn scan_with(base: &str, extra_roots: Vec<Vec<u8>>, active: Vec<Arc<dyn Check>>, passive: Vec<Arc<dyn PassiveCheck>>) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    let engine = EngineConfig { scope: Scope::for_target(&target), extra_roots, ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec: None,
-        context: Default::default(),
-        engine,
-        selected_rules: None,
-        crawl_limit: 200,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    run_scan(opts, active, passive, None, &redact).await.unwrap()
+    support::run(support::scanner(base).engine_with(|e| e.extra_roots = extra_roots).checks(active, passive)).await
 }
 
 /// Encryption checks only (fast), against the hardened demo served with this certificate.

@@ -7,14 +7,15 @@
 
 use palisade_checks::checks::tls::{chosen_suite, suites_of, TlsInspection, WeakClass, LEGACY_VERSIONS, MAX_TLS_CONNECTIONS, WEAK_SUITE_PROBES};
 use palisade_core::{Report, Severity};
-use palisade_engine::{run_scan, Check, ScanOptions};
-use palisade_http::{EngineConfig, Scope, Url};
+use palisade_engine::Check;
+use palisade_http::Url;
 use rcgen::{CertificateParams, KeyPair};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 mod finding_snap;
+mod support;
 mod tls_fixture;
 use tls_fixture::Rewind;
 
@@ -26,21 +27,13 @@ fn cert() -> (String, String) {
 }
 
 async fn scan_tls(base: &str) -> Report {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let target = Url::parse(base).unwrap();
-    let engine = EngineConfig { scope: Scope::for_target(&target), ..EngineConfig::default() };
-    let opts = ScanOptions {
-        target,
-        spec: None,
-        context: Default::default(),
-        engine,
-        selected_rules: None,
-        crawl_limit: 10,
-        discovery: palisade_engine::DiscoveryProfile::Off,
-        tool_version: "test".into(),
-    };
     let checks: Vec<Arc<dyn Check>> = vec![Arc::new(TlsInspection)];
-    run_scan(opts, checks, vec![], None, &|s: &str| s.to_string()).await.unwrap()
+    // Excerpts left unmasked, as this test always had them.
+    let scanner = support::scanner(base)
+        .settings_with(|s| s.crawl_limit = 10)
+        .checks(checks, vec![])
+        .redact_with(|s| s.to_string());
+    support::run(scanner).await
 }
 
 /// A TLS 1.2 ServerHello choosing `suite`, with a 32-byte session id.

@@ -37,21 +37,32 @@ pub trait PassiveCheck: Send + Sync {
     fn observe(&self, ctx: &ScanContext, request: &ProbeRequest, response: &Response);
 }
 
+/// Masks secrets in text that goes into a report (the detector's redaction).
+pub type Redactor = std::sync::Arc<dyn Fn(&str) -> String + Send + Sync>;
+
 /// Collects findings, dropping repeats (same fingerprint) and findings of
-/// rules the user did not select.
+/// rules the user did not select. Every finding's message and excerpt pass
+/// through its redactor here, once, whatever check reported it.
 pub struct FindingSink {
     findings: Mutex<Vec<Finding>>,
     seen: Mutex<HashSet<String>>,
     selected: Option<HashSet<String>>,
     events: Option<UnboundedSender<ScanEvent>>,
+    redact: Option<Redactor>,
 }
 
 impl FindingSink {
     pub fn new(selected: Option<HashSet<String>>, events: Option<UnboundedSender<ScanEvent>>) -> Self {
-        FindingSink { findings: Mutex::new(Vec::new()), seen: Mutex::new(HashSet::new()), selected, events }
+        FindingSink { findings: Mutex::new(Vec::new()), seen: Mutex::new(HashSet::new()), selected, events, redact: None }
     }
 
-    pub fn push(&self, finding: Finding) {
+    /// Mask every finding's message and evidence excerpt with `redact`.
+    pub fn redacting(mut self, redact: Redactor) -> Self {
+        self.redact = Some(redact);
+        self
+    }
+
+    pub fn push(&self, mut finding: Finding) {
         if let Some(sel) = &self.selected {
             if !sel.contains(&finding.rule) {
                 return;
@@ -59,6 +70,10 @@ impl FindingSink {
         }
         if !self.seen.lock().unwrap().insert(finding.fingerprint.clone()) {
             return;
+        }
+        if let Some(redact) = &self.redact {
+            finding.message = redact(&finding.message);
+            finding.evidence.excerpt = redact(&finding.evidence.excerpt);
         }
         if let Some(tx) = &self.events {
             let _ = tx.send(ScanEvent::Finding { finding: Box::new(finding.clone()) });
@@ -90,6 +105,8 @@ pub struct ScanContext {
     pub inventory: Inventory,
     pub soft404: Soft404,
     pub context: palisade_core::Context,
+    /// What the checks need to know beyond the HTTP layer's bounds.
+    pub settings: crate::ScanSettings,
     pub findings: FindingSink,
     /// Operations the crawl called, with the exchange of their response.
     pub crawled: Mutex<Vec<(Endpoint, ExchangeId)>>,
@@ -99,6 +116,8 @@ pub struct ScanContext {
     observed: Mutex<HashSet<ExchangeId>>,
     /// Response bodies are not kept; only small facts checks ask for later.
     statuses: Mutex<HashMap<ExchangeId, u16>>,
+    /// Passive checks that panicked (each once), for scan health.
+    passive_errors: Mutex<Vec<palisade_core::CheckError>>,
     /// Soft-404 calibrations per directory and extension, made on first use
     /// by [`ScanContext::is_not_found_at`].
     directory_soft404: tokio::sync::Mutex<HashMap<(String, String), Soft404>>,
@@ -114,7 +133,7 @@ impl ScanContext {
         target: Url,
         inventory: Inventory,
         soft404: Soft404,
-        context: palisade_core::Context,
+        settings: crate::ScanSettings,
         findings: FindingSink,
         passive: Vec<std::sync::Arc<dyn PassiveCheck>>,
         discovered: Vec<crate::content::DiscoveryHit>,
@@ -124,7 +143,8 @@ impl ScanContext {
             target,
             inventory,
             soft404,
-            context,
+            context: settings.context,
+            settings,
             findings,
             crawled: Mutex::new(Vec::new()),
             discovered,
@@ -132,6 +152,7 @@ impl ScanContext {
             observed: Mutex::new(HashSet::new()),
             statuses: Mutex::new(HashMap::new()),
             directory_soft404: tokio::sync::Mutex::new(HashMap::new()),
+            passive_errors: Mutex::new(Vec::new()),
             oob: tokio::sync::OnceCell::new(),
         }
     }
@@ -142,7 +163,7 @@ impl ScanContext {
     pub async fn oob(&self) -> Option<std::sync::Arc<crate::oob::OobListener>> {
         self.oob
             .get_or_init(|| async {
-                let started = match crate::oob::OobConfig::from_engine(self.engine.config()) {
+                let started = match crate::oob::OobConfig::new(self.settings.oob_listen, self.settings.oob_url.as_ref()) {
                     Ok(cfg) => crate::oob::OobListener::start(&cfg).await,
                     Err(e) => Err(e),
                 };
@@ -188,6 +209,11 @@ impl ScanContext {
         cache.get(&key).is_some_and(|cal| cal.is_not_found(resp, token))
     }
 
+    /// Passive checks that panicked while observing, one error each.
+    pub(crate) fn passive_errors(&self) -> Vec<palisade_core::CheckError> {
+        self.passive_errors.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// Send a request and show the response to every passive check once.
     pub async fn send(&self, request: ProbeRequest) -> Result<Response, HttpError> {
         let response = self.engine.send(request.clone()).await?;
@@ -201,7 +227,18 @@ impl ScanContext {
         }
         self.statuses.lock().unwrap().insert(response.exchange_id, response.status);
         for p in &self.passive {
-            p.observe(self, request, response);
+            // A passive check reads bytes the target controls: a panic in one
+            // is that check's error, never the end of the scan.
+            let observed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| p.observe(self, request, response)));
+            if let Err(payload) = observed {
+                let mut errors = self.passive_errors.lock().unwrap_or_else(|e| e.into_inner());
+                if !errors.iter().any(|e| e.check == p.name()) {
+                    errors.push(palisade_core::CheckError {
+                        check: p.name().to_string(),
+                        message: format!("check panicked: {}", crate::scan::panic_message(payload)),
+                    });
+                }
+            }
         }
     }
 

@@ -24,10 +24,12 @@ pub mod content;
 pub mod discovery;
 pub mod oob;
 pub mod scan;
+mod scanner;
 pub mod soft404;
 pub mod triage;
 
 pub use check::{Check, CheckFailure, FindingSink, PassiveCheck, ScanContext};
 pub use content::{DiscoveryHit, DiscoveryProfile};
-pub use scan::{run_scan, ScanError, ScanOptions, SpecInput};
+pub use scan::{ScanError, SpecInput};
+pub use scanner::{ScanSettings, Scanner};
 pub use soft404::Soft404;

@@ -92,10 +92,6 @@ impl OobConfig {
         Ok(OobConfig { listen, public_url })
     }
 
-    /// The settings of a scan's engine configuration.
-    pub fn from_engine(cfg: &palisade_http::EngineConfig) -> Result<OobConfig, OobError> {
-        OobConfig::new(cfg.oob_listen, cfg.oob_url.as_ref())
-    }
 }
 
 /// Parse `--oob-listen`: an IP literal and a port (`127.0.0.1:8099`, `[::1]:0`).

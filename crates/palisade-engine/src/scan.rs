@@ -22,18 +22,16 @@ pub enum SpecInput {
     Url(Url),
 }
 
-pub struct ScanOptions {
+/// What [`crate::Scanner`] hands the orchestrator.
+pub(crate) struct ScanOptions {
     pub target: Url,
     pub spec: Option<SpecInput>,
-    pub context: palisade_core::Context,
     pub engine: EngineConfig,
     /// Rule codes to report; `None` = all.
     pub selected_rules: Option<HashSet<String>>,
-    /// Most operations the crawl calls.
-    pub crawl_limit: usize,
-    /// How much content discovery to do (`--discovery`).
-    pub discovery: crate::content::DiscoveryProfile,
-    pub tool_version: String,
+    pub settings: crate::ScanSettings,
+    /// Fingerprints of accepted findings, dropped before scoring.
+    pub baseline: HashSet<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,15 +47,19 @@ pub enum ScanError {
 /// Run a whole scan. `redact` masks secrets in body excerpts before they are
 /// put in the report (the detector's redaction; the scanner never writes a
 /// full secret).
-pub async fn run_scan(
+pub(crate) async fn run_scan(
     opts: ScanOptions,
     checks: Vec<Arc<dyn Check>>,
     passive: Vec<Arc<dyn PassiveCheck>>,
     events: Option<UnboundedSender<ScanEvent>>,
-    redact: &(dyn Fn(&str) -> String + Sync),
+    redact: crate::check::Redactor,
 ) -> Result<Report, ScanError> {
     let started = Instant::now();
     let started_at = now_rfc3339();
+    // Every check runs and the sink keeps only the selected rules' findings:
+    // some rules are judged from traffic other checks send (DE008 from PA004's
+    // creation, AU008 from any 401), so running only the declaring checks
+    // loses findings. Selection by declared rules needs those feeds declared first.
     let emit = |e: ScanEvent| {
         if let Some(tx) = &events {
             let _ = tx.send(e);
@@ -97,7 +99,7 @@ pub async fn run_scan(
     let soft404 = Soft404::calibrate(&target, |r| engine.send(r)).await;
 
     emit(ScanEvent::Phase { name: "content discovery".into() });
-    let found = crate::content::discover(&engine, &target, &inventory, Some(&root), &soft404, opts.discovery).await;
+    let found = crate::content::discover(&engine, &target, &inventory, Some(&root), &soft404, opts.settings.discovery).await;
     exchanges.push((root_req, root));
     skipped.extend(found.skipped);
     exchanges.extend(found.exchanges);
@@ -111,13 +113,13 @@ pub async fn run_scan(
     }
 
     let selected = opts.selected_rules.clone();
-    let sink = FindingSink::new(selected, events.clone());
+    let sink = FindingSink::new(selected, events.clone()).redacting(redact.clone());
     let ctx = Arc::new(ScanContext::new(
         engine.clone(),
         target.clone(),
         inventory,
         soft404,
-        opts.context,
+        opts.settings.clone(),
         sink,
         passive.clone(),
         found.hits,
@@ -127,33 +129,55 @@ pub async fn run_scan(
     }
 
     emit(ScanEvent::Phase { name: "crawl".into() });
-    skipped.extend(crawl(&ctx, opts.crawl_limit).await);
+    skipped.extend(crawl(&ctx, opts.settings.crawl_limit).await);
 
     emit(ScanEvent::Phase { name: "checks".into() });
     let mut check_errors = Vec::new();
     let mut failed_categories = BTreeSet::new();
-    let runs = checks.iter().map(|c| {
-        let ctx = ctx.clone();
-        let c = c.clone();
-        async move {
-            emit(ScanEvent::CheckStarted { check: c.name().into() });
+    // Each check runs in its own task: a panic on a malformed answer ends that
+    // check only, and becomes a check error in scan health.
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut names = std::collections::HashMap::new();
+    for check in &checks {
+        let (ctx, c, events) = (ctx.clone(), check.clone(), events.clone());
+        let handle = tasks.spawn(async move {
+            let send = |e: ScanEvent| {
+                if let Some(tx) = &events {
+                    let _ = tx.send(e);
+                }
+            };
+            send(ScanEvent::CheckStarted { check: c.name().into() });
             let before = ctx.findings.len();
-            let result = c.run(&ctx).await;
-            let after = ctx.findings.len();
-            emit(ScanEvent::CheckFinished {
+            let result = c.run(&ctx).await.map_err(|e| e.to_string());
+            send(ScanEvent::CheckFinished {
                 check: c.name().into(),
-                findings: after.saturating_sub(before),
-                error: result.as_ref().err().map(|e| e.to_string()),
+                findings: ctx.findings.len().saturating_sub(before),
+                error: result.as_ref().err().cloned(),
             });
-            (c, result)
-        }
-    });
-    for (c, result) in join_all(runs).await {
-        if let Err(e) = result {
-            check_errors.push(CheckError { check: c.name().to_string(), message: e.to_string() });
+            result
+        });
+        names.insert(handle.id(), check.clone());
+    }
+    while let Some(joined) = tasks.join_next_with_id().await {
+        let (id, outcome) = match joined {
+            Ok((id, result)) => (id, result),
+            Err(e) => {
+                let id = e.id();
+                let why = if e.is_panic() { format!("check panicked: {}", panic_message(e.into_panic())) } else { "check was cancelled".to_string() };
+                (id, Err(why))
+            }
+        };
+        let Some(c) = names.get(&id) else { continue };
+        if let Err(message) = outcome {
+            if message.starts_with("check panicked") {
+                emit(ScanEvent::CheckFinished { check: c.name().into(), findings: 0, error: Some(message.clone()) });
+            }
+            check_errors.push(CheckError { check: c.name().to_string(), message });
             failed_categories.insert(c.category());
         }
     }
+    check_errors.extend(ctx.passive_errors());
+    check_errors.sort_by(|a, b| a.check.cmp(&b.check));
 
     // A category counts as assessed when at least one of its checks ran to the end.
     let mut assessed: BTreeSet<Category> = passive.iter().map(|p| p.category()).collect();
@@ -165,8 +189,9 @@ pub async fn run_scan(
     let assessed: Vec<Category> = assessed.into_iter().collect();
 
     let mut findings = ctx.findings.take();
+    findings.retain(|f| !opts.baseline.contains(&f.fingerprint));
     findings.sort_by(Finding::report_order);
-    let score = palisade_core::scoring::score(&findings, &assessed, opts.context);
+    let score = palisade_core::scoring::score(&findings, &assessed, opts.settings.context);
 
     let mut health = engine.health();
     health.check_errors = check_errors;
@@ -190,11 +215,11 @@ pub async fn run_scan(
     let inv = &ctx.inventory;
     let report = Report {
         schema_version: REPORT_SCHEMA_VERSION.to_string(),
-        tool: ToolInfo { name: "palisade".into(), version: opts.tool_version.clone() },
+        tool: ToolInfo { name: "palisade".into(), version: opts.settings.tool_version.clone() },
         target: palisade_core::mask::mask_url(target.as_str()),
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,
-        context: opts.context,
+        context: opts.settings.context,
         score: score.score,
         grade: score.grade,
         categories: score.categories,
@@ -296,6 +321,16 @@ async fn crawl(ctx: &Arc<ScanContext>, limit: usize) -> Vec<SkippedOperation> {
     join_all(runs).await;
     ctx.crawled.lock().unwrap().sort_by(|a, b| a.0.path.cmp(&b.0.path));
     skipped
+}
+
+/// The text of a panic payload (`panic!("…")` gives a `&str` or a `String`).
+pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    let text = match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(payload) => payload.downcast_ref::<&str>().map(|s| s.to_string()).unwrap_or_else(|| "unknown cause".into()),
+    };
+    // Panic messages can quote target bytes: keep them one short line.
+    text.chars().filter(|c| !c.is_control()).take(200).collect()
 }
 
 fn now_rfc3339() -> String {

@@ -39,13 +39,6 @@ pub struct EngineConfig {
     pub scope: Scope,
     /// Named credential sets. `"default"` is used unless a request asks otherwise.
     pub identities: BTreeMap<String, Credentials>,
-    /// Where the SSRF canary listener binds (`--oob-listen`); `None` = `127.0.0.1:0`.
-    pub oob_listen: Option<std::net::SocketAddr>,
-    /// Externally reachable base URL that forwards to the canary listener
-    /// (`--oob-url`); embedded in SSRF payloads instead of the bound address.
-    pub oob_url: Option<Url>,
-    /// Send internal-address SSRF payloads (`--ssrf-internal`, SS003); off by default.
-    pub ssrf_internal: bool,
     /// Refresh an identity's credential when its session expires mid-scan
     /// (`--auth-command`); `None`: a 401 is just a 401.
     pub credential_refresh: Option<crate::refresh::RefreshHook>,
@@ -72,9 +65,6 @@ impl Default for EngineConfig {
             policy: MethodPolicy::read_only(),
             scope: Scope::default(),
             identities: BTreeMap::new(),
-            oob_listen: None,
-            oob_url: None,
-            ssrf_internal: false,
             credential_refresh: None,
         }
     }

@@ -3,7 +3,7 @@
 use crate::cli::{DemoArgs, OutputArgs, ScanArgs};
 use crate::{config, progress, Failure};
 use palisade_core::{Category, Context, Report, Severity};
-use palisade_engine::{run_scan, ScanError, ScanOptions, SpecInput};
+use palisade_engine::{ScanError, ScanSettings, SpecInput};
 use palisade_http::{Credentials, EngineConfig, MethodPolicy, Scope, Url};
 use palisade_report::{Format, WriteOptions};
 use std::collections::{BTreeMap, HashSet};
@@ -16,14 +16,7 @@ pub async fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     let args = config::merge(args, cfg.scan);
     // Reject bad gate values before sending a single request.
     gate_threshold(&args)?;
-    let baseline = match &args.baseline {
-        Some(path) => Some(crate::detect::load_baseline(path)?),
-        None => None,
-    };
-    let mut report = run(&args).await?;
-    if let Some(accepted) = &baseline {
-        apply_baseline(&mut report, accepted);
-    }
+    let report = run(&args).await?;
     write_report(&report, &args.output)?;
     gates(&report, &args)
 }
@@ -91,23 +84,34 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
     };
     let checks = palisade_checks::checks::llm::with_profile(palisade_checks::active_checks(categories.as_deref()), llm_probes);
     let passive = palisade_checks::passive_checks(categories.as_deref());
-
-    let opts = ScanOptions {
-        target,
-        spec,
-        context,
-        engine,
-        selected_rules,
-        crawl_limit: 200,
-        discovery,
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    let baseline = match &args.baseline {
+        Some(path) => crate::detect::load_baseline(path)?,
+        None => HashSet::new(),
     };
+    let (oob_listen, oob_url) = oob_settings(args)?;
+    let settings = ScanSettings {
+        context,
+        discovery,
+        oob_listen,
+        oob_url,
+        ssrf_internal: args.ssrf_internal,
+        ..ScanSettings::default()
+    };
+
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let show_progress = !args.output.no_progress;
     let consumer = tokio::spawn(progress::consume(rx, show_progress));
-    let detector = palisade_detect::Detector::builtin();
-    let redact = |s: &str| detector.redact(s);
-    let result = run_scan(opts, checks, passive, Some(tx), &redact).await;
+    let mut scanner = palisade_checks::scanner(target)
+        .engine(engine)
+        .checks(checks, passive)
+        .selected_rules(selected_rules)
+        .settings(settings)
+        .baseline(baseline)
+        .on_event(tx);
+    if let Some(spec) = spec {
+        scanner = scanner.spec(spec);
+    }
+    let result = scanner.run().await;
     let _ = consumer.await;
     for line in auth_commands.iter().flat_map(|a| a.summary()) {
         eprintln!("{line}");
@@ -224,21 +228,17 @@ fn engine_config(args: &ScanArgs, target: &Url) -> Result<EngineConfig, Failure>
     for path in &args.ca_certs {
         cfg.extra_roots.extend(read_ca_certs(path)?);
     }
-    oob_settings(args, &mut cfg)?;
     Ok(cfg)
 }
 
-/// `--oob-listen`, `--oob-url` (checked together) and `--ssrf-internal`.
-fn oob_settings(args: &ScanArgs, cfg: &mut EngineConfig) -> Result<(), Failure> {
+/// `--oob-listen` and `--oob-url`, checked together.
+fn oob_settings(args: &ScanArgs) -> Result<(Option<std::net::SocketAddr>, Option<Url>), Failure> {
     use palisade_engine::oob::{parse_oob_listen, parse_oob_url, OobConfig};
     let hint = "e.g. --oob-listen 0.0.0.0:8099 --oob-url https://collab.example.test/ (the URL must forward to that port)";
     let listen = args.oob_listen.as_deref().map(parse_oob_listen).transpose().map_err(|e| Failure::usage(e.to_string(), hint))?;
     let url = args.oob_url.as_deref().map(parse_oob_url).transpose().map_err(|e| Failure::usage(e.to_string(), hint))?;
     let checked = OobConfig::new(listen, url.as_ref()).map_err(|e| Failure::usage(e.to_string(), hint))?;
-    cfg.oob_listen = listen.map(|_| checked.listen);
-    cfg.oob_url = checked.public_url;
-    cfg.ssrf_internal = args.ssrf_internal;
-    Ok(())
+    Ok((listen.map(|_| checked.listen), checked.public_url))
 }
 
 /// `--ca-cert FILE`: every certificate of a PEM file, or one DER certificate, as DER.
@@ -423,22 +423,6 @@ fn gate_threshold(args: &ScanArgs) -> Result<(Option<u8>, Option<Severity>), Fai
 }
 
 
-/// Drop accepted findings (by fingerprint), then score again so gates see only new ones.
-fn apply_baseline(report: &mut Report, accepted: &HashSet<String>) {
-    report.findings.retain(|f| !accepted.contains(&f.fingerprint));
-    let assessed: Vec<Category> = report.categories.iter().filter(|c| c.assessed).map(|c| c.category).collect();
-    let score = palisade_core::scoring::score(&report.findings, &assessed, report.context);
-    report.score = score.score;
-    report.grade = score.grade;
-    report.categories = score.categories;
-    let cited: HashSet<u64> = report
-        .findings
-        .iter()
-        .flat_map(|f| f.evidence.exchange.into_iter().chain(f.evidence.related.iter().copied()))
-        .collect();
-    report.exchanges.retain(|e| cited.contains(&e.id));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,17 +463,16 @@ mod tests {
 
     #[test]
     fn oob_flags_are_validated_together_and_ssrf_internal_is_off_by_default() {
-        let target = Url::parse("https://api.example.test/").unwrap();
         let with = |listen: Option<&str>, url: Option<&str>| ScanArgs {
             oob_listen: listen.map(str::to_string),
             oob_url: url.map(str::to_string),
             ..Default::default()
         };
-        let cfg = engine_config(&with(None, None), &target).unwrap();
-        assert_eq!((cfg.oob_listen, cfg.oob_url.clone(), cfg.ssrf_internal), (None, None, false));
-        let cfg = engine_config(&with(Some("0.0.0.0:8099"), Some("https://collab.example.test")), &target).unwrap();
-        assert_eq!(cfg.oob_listen, Some("0.0.0.0:8099".parse().unwrap()));
-        assert_eq!(cfg.oob_url.unwrap().as_str(), "https://collab.example.test/");
+        assert_eq!(oob_settings(&with(None, None)).unwrap(), (None, None));
+        assert!(!with(None, None).ssrf_internal);
+        let (listen, url) = oob_settings(&with(Some("0.0.0.0:8099"), Some("https://collab.example.test"))).unwrap();
+        assert_eq!(listen, Some("0.0.0.0:8099".parse().unwrap()));
+        assert_eq!(url.unwrap().as_str(), "https://collab.example.test/");
         for (listen, url, says) in [
             (Some("localhost:8099"), None, "invalid --oob-listen"),
             (Some("127.0.0.1"), None, "invalid --oob-listen"),
@@ -498,18 +481,16 @@ mod tests {
             (Some("127.0.0.1:8099"), Some("ftp://collab.example.test/"), "invalid --oob-url"),
             (Some("127.0.0.1:8099"), Some("https://u:p@collab.example.test/"), "invalid --oob-url"),
         ] {
-            let e = engine_config(&with(listen, url), &target).unwrap_err();
+            let e = oob_settings(&with(listen, url)).unwrap_err();
             assert_eq!(e.code, 2);
             assert!(e.message.contains(says), "{listen:?} {url:?}: {}", e.message);
         }
-        let args = ScanArgs { ssrf_internal: true, ..Default::default() };
-        assert!(engine_config(&args, &target).unwrap().ssrf_internal);
         let cfg: crate::config::ConfigFile =
             toml::from_str("[scan]\noob-listen = \"127.0.0.1:8099\"\noob-url = \"http://localhost:8099/\"\nssrf-internal = true\n").unwrap();
         let merged = crate::config::merge(ScanArgs::default(), cfg.scan);
         assert_eq!(merged.oob_listen.as_deref(), Some("127.0.0.1:8099"));
         assert!(merged.ssrf_internal);
-        assert!(engine_config(&merged, &target).unwrap().oob_url.is_some());
+        assert!(oob_settings(&merged).unwrap().1.is_some());
     }
 
     #[test]

@@ -38,6 +38,7 @@ impl PassiveCheck for ResponseScan {
             &de003_debug_output::RULE,
             &de004_internal_details::RULE,
             &de007_secret_cacheable::RULE,
+            &crate::rules::de008_key_reveal_cacheable::RULE,
         ]
     }
 
@@ -262,6 +263,8 @@ impl Check for DebugEndpoints {
                     }),
             );
         }
+        // What content discovery found beyond this list.
+        super::discovered_content::report_exposures(ctx, &de005_debug_endpoint::RULE);
         Ok(())
     }
 }

@@ -1,16 +1,15 @@
 //! Findings from the engine's content discovery: what the spec did not list
 //! but the target served, judged by content (see `palisade_engine::content`).
 //!
-//! These checks send nothing. Discovery already asked, calibrated soft-404s
+//! Called by the checks that own each rule (DE005, IN008, IN007); nothing here sends. Discovery already asked, calibrated soft-404s
 //! per directory and extension, and classified each answer; every answer was
 //! also shown to the passive checks, so the detector reports the secrets
 //! inside (DE001) on its own. Here we report that the thing is reachable at all.
 
 use crate::rules::{de005_debug_endpoint, in007_spec_drift, in008_backup_source_files};
-use async_trait::async_trait;
-use palisade_core::{Category, Confidence, Evidence, Finding, RuleMeta, Severity};
+use palisade_core::{Confidence, Evidence, Finding, RuleMeta, Severity};
 use palisade_engine::content::{ContentKind, DiscoveryHit};
-use palisade_engine::{Check, CheckFailure, ScanContext};
+use palisade_engine::ScanContext;
 
 /// What a sensitive kind of content means, and how bad it is when anyone can read it.
 fn exposure(kind: ContentKind) -> Option<(&'static RuleMeta, Severity, &'static str)> {
@@ -40,7 +39,7 @@ fn excerpt(ctx: &ScanContext, hit: &DiscoveryHit) -> String {
 }
 
 /// Report every discovery hit whose kind `rule` covers.
-fn report_exposures(ctx: &ScanContext, rule: &RuleMeta) {
+pub(crate) fn report_exposures(ctx: &ScanContext, rule: &RuleMeta) {
     for hit in &ctx.discovered {
         let Some((hit_rule, severity, what)) = exposure(hit.signature.kind) else { continue };
         if hit_rule.code != rule.code {
@@ -67,84 +66,24 @@ fn report_exposures(ctx: &ScanContext, rule: &RuleMeta) {
     }
 }
 
-/// DE005 for debug pages, environment dumps, logs and listings that discovery found.
-pub struct DiscoveredDebugContent;
-
-#[async_trait]
-impl Check for DiscoveredDebugContent {
-    fn name(&self) -> &'static str {
-        "data-exposure/discovered-content"
-    }
-    fn category(&self) -> Category {
-        Category::DataExposure
-    }
-    fn rules(&self) -> &'static [&'static RuleMeta] {
-        &[&de005_debug_endpoint::RULE]
-    }
-
-    async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
-        report_exposures(ctx, &de005_debug_endpoint::RULE);
-        Ok(())
-    }
-}
-
-/// IN008 for VCS metadata, dumps, databases and archives that discovery found.
-pub struct DiscoveredBackupFiles;
-
-#[async_trait]
-impl Check for DiscoveredBackupFiles {
-    fn name(&self) -> &'static str {
-        "inventory/discovered-files"
-    }
-    fn category(&self) -> Category {
-        Category::InventoryManagement
-    }
-    fn rules(&self) -> &'static [&'static RuleMeta] {
-        &[&in008_backup_source_files::RULE]
-    }
-
-    async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
-        report_exposures(ctx, &in008_backup_source_files::RULE);
-        Ok(())
-    }
-}
-
 /// IN007 for operations the server answers that the spec does not document.
-pub struct UndocumentedOperations;
-
-#[async_trait]
-impl Check for UndocumentedOperations {
-    fn name(&self) -> &'static str {
-        "inventory/undocumented-operations"
+pub(crate) fn report_undocumented(ctx: &ScanContext) {
+    // Without a spec there is nothing to drift from.
+    if ctx.inventory.spec_version.is_none() {
+        return;
     }
-    fn category(&self) -> Category {
-        Category::InventoryManagement
-    }
-    fn rules(&self) -> &'static [&'static RuleMeta] {
-        &[&in007_spec_drift::RULE]
-    }
-
-    async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
-        // Without a spec there is nothing to drift from.
-        if ctx.inventory.spec_version.is_none() {
-            return Ok(());
-        }
-        for hit in ctx.discovered.iter().filter(|h| h.is_operation() || exposure(h.signature.kind).is_some()) {
-            let r = &in007_spec_drift::RULE;
-            let severity = if exposure(hit.signature.kind).is_some() { Severity::Low } else { Severity::Info };
-            ctx.report(
-                Finding::new(
-                    r,
-                    format!("GET {}", hit.path),
-                    format!(
-                        "GET {} is served (HTTP {}, {}) but the spec does not document it; found by content discovery ({}).",
-                        hit.path,
-                        hit.status,
-                        hit.signature.kind.label(),
-                        hit.source.label()
-                    ),
-                    "undocumented",
-                )
+    let r = &in007_spec_drift::RULE;
+    for hit in ctx.discovered.iter().filter(|h| h.is_operation() || exposure(h.signature.kind).is_some()) {
+        let severity = if exposure(hit.signature.kind).is_some() { Severity::Low } else { Severity::Info };
+        let message = format!(
+            "GET {} is served (HTTP {}, {}) but the spec does not document it; found by content discovery ({}).",
+            hit.path,
+            hit.status,
+            hit.signature.kind.label(),
+            hit.source.label()
+        );
+        ctx.report(
+            Finding::new(r, format!("GET {}", hit.path), message, "undocumented")
                 .severity(severity)
                 .confidence(Confidence::High)
                 .evidence(Evidence {
@@ -153,8 +92,6 @@ impl Check for UndocumentedOperations {
                     excerpt: excerpt(ctx, hit),
                     ..Default::default()
                 }),
-            );
-        }
-        Ok(())
+        );
     }
 }

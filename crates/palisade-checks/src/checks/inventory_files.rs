@@ -236,6 +236,8 @@ impl Check for BackupFiles {
                     }),
             );
         }
+        // What content discovery found beyond this list.
+        super::discovered_content::report_exposures(ctx, r);
         Ok(())
     }
 }

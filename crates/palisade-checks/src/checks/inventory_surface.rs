@@ -344,6 +344,8 @@ impl Check for SpecDrift {
                     }),
             );
         }
+        // The other direction: served, not documented.
+        super::discovered_content::report_undocumented(ctx);
         Ok(())
     }
 }

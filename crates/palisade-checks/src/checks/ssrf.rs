@@ -119,8 +119,7 @@ impl Check for Ssrf {
         // loopback URL sent there would only probe that host's own interfaces;
         // `--oob-url` names a canary the target can reach.
         let Some(oob) = ctx.oob().await else {
-            let cfg = ctx.engine.config();
-            if cfg.oob_listen.is_some() || cfg.oob_url.is_some() {
+            if ctx.settings.oob_listen.is_some() || ctx.settings.oob_url.is_some() {
                 return Err(CheckFailure::Other(
                     "the out-of-band canary listener could not start as --oob-listen/--oob-url say; no SSRF canaries were sent".into(),
                 ));
@@ -327,7 +326,7 @@ impl Check for InternalSsrf {
 
     async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
         // Opt-in only: default scans never send internal addresses.
-        if !ctx.engine.config().ssrf_internal {
+        if !ctx.settings.ssrf_internal {
             return Ok(());
         }
         let payloads = internal_payloads(&ctx.target);
