@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
+use palisade_checks::Rule;
 use palisade_core::{Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
 use palisade_http::{Credentials, Engine, EngineConfig, ProbeRequest, Url};
@@ -75,12 +76,16 @@ fn token_app(header: Value, claims: Value) -> Router {
 const TOKEN_SPEC: &str = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{
  "/api/issue":{"get":{"responses":{"200":{"description":"ok"}}}}}}"#;
 
+/// The demo's tokens carry plain HS256 headers, so AU009 cannot show there:
+/// axum fixtures issuing tokens with jku/x5u/kid/jwk headers (positive) and
+/// one with an opaque kid and no key parameters (negative).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jwt_header_risks_are_reported_by_kind_and_a_plain_header_is_not() {
     let header = json!({"alg": "HS256", "typ": "JWT", "jku": "http://keys.attacker.example/jwks.json", "kid": "../../../dev/null", "jwk": {"kty": "oct", "k": "AAAA"}});
     let (base, handle) = serve(token_app(header, good_claims())).await;
     let report = scan(&base, BTreeMap::new()).await;
     handle.abort();
+    support::assert_fires(&report, Rule::AU009);
     assert_eq!(details_of(&report, "AU009"), BTreeSet::from(["jku", "kid", "jwk"]), "{:?}", report.findings);
     let jku = report.findings.iter().find(|f| f.rule == "AU009" && f.detail.as_deref() == Some("jku")).unwrap();
     assert_eq!(jku.severity, Severity::High);
@@ -102,6 +107,7 @@ async fn jwt_header_risks_are_reported_by_kind_and_a_plain_header_is_not() {
     let (base, handle) = serve(token_app(json!({"alg": "HS256", "typ": "JWT", "kid": "2026-01-key"}), good_claims())).await;
     let report = scan(&base, BTreeMap::new()).await;
     handle.abort();
+    support::assert_quiet(&report, Rule::AU009);
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }
 
@@ -174,13 +180,17 @@ fn weak_user_token() -> String {
     hs256(&json!({"alg": "HS256", "typ": "JWT"}), &json!({"sub": "u1", "iss": "i", "aud": "a", "exp": now() + 600}), b"secret")
 }
 
+/// AU013 needs the user's own token (`--bearer`) with a crackable secret,
+/// which the plain demo scan does not have: an axum fixture that never checks
+/// `exp` (positive) and one that does (negative); also the vulnerable demo
+/// with its token (positive) and the hardened twin with its own (negative).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_copy_of_a_cracked_token_is_accepted_only_where_exp_is_not_checked() {
     let token = weak_user_token();
     let (base, handle) = serve(me_app(false)).await;
     let report = scan(&base, bearer(&token)).await;
     handle.abort();
-    let f = report.findings.iter().find(|f| f.rule == "AU013").unwrap_or_else(|| panic!("{:?}", report.findings));
+    let f = support::assert_fires(&report, Rule::AU013)[0];
     assert_eq!(f.endpoint, "GET /api/me");
     assert_eq!(f.severity, Severity::High);
     assert_eq!(f.evidence.related.len(), 2, "baseline and anonymous exchanges are cited");
@@ -196,26 +206,27 @@ async fn expired_copy_of_a_cracked_token_is_accepted_only_where_exp_is_not_check
     let (base, handle) = serve(me_app(true)).await;
     let report = scan(&base, bearer(&token)).await;
     handle.abort();
-    let fired = rules_of(&report);
-    assert!(fired.contains("AU003") && !fired.contains("AU013"), "{fired:?}");
+    support::assert_fires(&report, Rule::AU003);
+    support::assert_quiet(&report, Rule::AU013);
 
     // Never without the user's token.
     let (base, handle) = serve(me_app(false)).await;
     let report = scan(&base, BTreeMap::new()).await;
     handle.abort();
-    assert!(!rules_of(&report).contains("AU013"));
+    support::assert_quiet(&report, Rule::AU013);
 
     // The vulnerable demo never checks exp; the hardened twin's secret is not crackable.
     let server = DemoServer::start(DemoConfig { hardened: false }).await.unwrap();
     let token = demo_token(&server, None).await;
     let report = scan(&server.base_url(), bearer(&token)).await;
     server.shutdown().await;
-    assert!(report.findings.iter().any(|f| f.rule == "AU013" && f.endpoint == "GET /api/v1/me"), "{:?}", report.findings);
+    let on_demo = support::assert_fires(&report, Rule::AU013);
+    assert!(on_demo.iter().any(|f| f.endpoint == "GET /api/v1/me"), "{:?}", report.findings);
     let hardened = DemoServer::start(DemoConfig { hardened: true }).await.unwrap();
     let token = demo_token(&hardened, Some(hardened.api_key())).await;
     let report = scan(&hardened.base_url(), bearer(&token)).await;
     hardened.shutdown().await;
-    assert!(!rules_of(&report).contains("AU013"));
+    support::assert_quiet(&report, Rule::AU013);
 }
 
 // ------------------------------------------------------------ AU011
@@ -280,21 +291,25 @@ fn challenge_app(scheme: &'static str) -> Router {
         )
 }
 
+/// The demo has no Basic auth, so AU012 cannot show there: an axum fixture
+/// challenging with Basic over plain HTTP (positive) and with Bearer
+/// (negative), and the user's own Basic credentials to an http:// target.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn basic_auth_over_plain_http_is_reported_and_a_bearer_challenge_is_not() {
     let (base, handle) = serve(challenge_app("Basic realm=\"fixture\"")).await;
     let report = scan(&base, BTreeMap::new()).await;
     handle.abort();
-    let f = report.findings.iter().find(|f| f.rule == "AU012").unwrap_or_else(|| panic!("{:?}", report.findings));
+    let au012 = support::assert_fires(&report, Rule::AU012);
+    assert_eq!(au012.len(), 1, "{:?}", report.findings);
+    let f = au012[0];
     assert_eq!(f.severity, Severity::High);
     assert_eq!(f.detail.as_deref(), Some("challenge"));
-    assert_eq!(report.findings.iter().filter(|f| f.rule == "AU012").count(), 1);
     insta::assert_snapshot!("AU012_basic_challenge_over_http", finding_snap::render(&report.findings, "AU012", &[(base.as_str(), "<origin>")]));
 
     let (base, handle) = serve(challenge_app("Bearer realm=\"fixture\"")).await;
     let report = scan(&base, BTreeMap::new()).await;
     handle.abort();
-    assert!(!rules_of(&report).contains("AU012"), "{:?}", report.findings);
+    support::assert_quiet(&report, Rule::AU012);
 
     // The user's own Basic credentials to an http:// target.
     let (base, handle) = serve(challenge_app("Bearer realm=\"fixture\"")).await;

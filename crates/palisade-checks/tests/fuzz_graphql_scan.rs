@@ -31,8 +31,8 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use palisade_checks::checks::bola::{CrossIdentity, SequentialIds};
-use palisade_checks::checks::graphql::GraphqlSurface;
+use palisade_checks::checks::bola::object_ids::{CrossIdentity, SequentialIds};
+use palisade_checks::checks::input_validation::graphql::GraphqlSurface;
 use palisade_core::Report;
 use palisade_engine::{Check, DiscoveryProfile, ScanSettings, Scanner, SpecInput};
 use palisade_http::{Credentials, MethodPolicy, Url};
@@ -42,24 +42,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// `default` cases, times `PALISADE_FUZZ_SCALE` (an integer, default 1), so a
-/// nightly soak can run many more without touching the per-test balance.
-fn cases(default: u32) -> u32 {
-    let scale = std::env::var("PALISADE_FUZZ_SCALE")
-        .ok()
-        .and_then(|v| v.parse::<u32>().ok())
-        .unwrap_or(1)
-        .max(1);
-    default.saturating_mul(scale)
-}
-
 fn config(default_cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: cases(default_cases),
-        max_shrink_iters: 32,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    palisade_testkit::fuzz::config(default_cases, 32)
 }
 
 // ---------------------------------------------------------------------------

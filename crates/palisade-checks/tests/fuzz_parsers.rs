@@ -26,39 +26,23 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use palisade_checks::checks::bola::list_ids;
-use palisade_checks::checks::graphql::is_batch_answer;
-use palisade_checks::checks::injection::{boolean_signal, error_signals, html_context, Shape};
-use palisade_checks::checks::jwt::{find_jwts, Jwt};
-use palisade_checks::checks::key_reveal::{
+use palisade_checks::checks::support::list_ids;
+use palisade_checks::checks::input_validation::graphql::is_batch_answer;
+use palisade_checks::checks::input_validation::injection::{boolean_signal, error_signals, html_context, Shape};
+use palisade_checks::checks::authentication::jwt::{find_jwts, Jwt};
+use palisade_checks::checks::data_exposure::key_reveal::{
     creation_reveal_finding, forbids_storage, key_material_property,
 };
-use palisade_checks::checks::mass_assignment_active::sample_from_schema;
-use palisade_checks::checks::ssrf::{judge_internal, InternalEvidence};
+use palisade_checks::checks::property_authorization::mass_assignment::sample_from_schema;
+use palisade_checks::checks::ssrf::probes::{judge_internal, InternalEvidence};
 use palisade_http::{ProbeRequest, Response, Url};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Map, Value};
 use std::time::{Duration, Instant};
 
-/// `default` cases, times `PALISADE_FUZZ_SCALE` (an integer, default 1), so a
-/// nightly soak can run many more without touching the per-test balance.
-fn cases(default: u32) -> u32 {
-    let scale = std::env::var("PALISADE_FUZZ_SCALE")
-        .ok()
-        .and_then(|v| v.parse::<u32>().ok())
-        .unwrap_or(1)
-        .max(1);
-    default.saturating_mul(scale)
-}
-
 fn config(default_cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: cases(default_cases),
-        max_shrink_iters: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    palisade_testkit::fuzz::config(default_cases, 256)
 }
 
 /// Slowest acceptable call on one (at most ~100 KiB) input, debug build, busy box.

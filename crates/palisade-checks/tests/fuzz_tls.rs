@@ -1,10 +1,11 @@
-//! Fuzz-style property tests for the TLS inspection parsers in
-//! `checks/tls.rs`: the hand-rolled ServerHello readers
-//! (`server_hello_choice`, `is_server_hello_for`), the ClientHello builder
-//! (`client_hello`, whose SNI comes from the target URL), the certificate
-//! chain judge (`assess`), the socket loops that read a server's first
-//! record (`chosen_suite`, `accepts_legacy`), and the plain-HTTP self-link
-//! finder of EN009 (`plaintext_self_links`).
+//! Fuzz-style property tests for the TLS inspection parsers, as
+//! `checks/encryption/tls.rs` exposes them: the hand-rolled ServerHello
+//! readers (`server_hello_choice`, `is_server_hello_for`) and the ClientHello
+//! builder (`client_hello`, whose SNI comes from the target URL), both from
+//! `palisade_http::tls::wire`; the certificate chain judge (`assess`); the
+//! socket loops that read a server's first record (`chosen_suite`,
+//! `accepts_legacy`, through `Engine::tls_probe`); and the plain-HTTP
+//! self-link finder of EN009 (`plaintext_self_links`).
 //!
 //! Hostile input modelled: the server at the other end of the TLS probes is
 //! the target. It may answer a ClientHello with random bytes, a ServerHello
@@ -18,35 +19,18 @@
 //! Runtime: a few seconds in a debug build; set `PALISADE_FUZZ_SCALE=N` to
 //! run N times as many cases.
 
-use palisade_checks::checks::tls::{
+use palisade_checks::checks::encryption::tls::{
     accepts_legacy, assess, chosen_suite, client_hello, is_server_hello_for, plaintext_self_links,
     server_hello_choice, TlsFacts,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
-use rustls::pki_types::CertificateDer;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// `default` cases, times `PALISADE_FUZZ_SCALE` (an integer, default 1), so a
-/// nightly soak can run many more without touching the per-test balance.
-fn cases(default: u32) -> u32 {
-    let scale = std::env::var("PALISADE_FUZZ_SCALE")
-        .ok()
-        .and_then(|v| v.parse::<u32>().ok())
-        .unwrap_or(1)
-        .max(1);
-    default.saturating_mul(scale)
-}
-
 fn config(default_cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: cases(default_cases),
-        max_shrink_iters: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    palisade_testkit::fuzz::config(default_cases, 256)
 }
 
 // ---------------------------------------------------------------------------
@@ -274,10 +258,9 @@ proptest! {
 
     #[test]
     fn assess_judges_any_chain(chain in prop::collection::vec(der(), 0..4), extra_roots in prop::collection::vec(der(), 0..2), target in target(), now in prop_oneof![Just(1_700_000_000i64), 0i64..4_000_000_000, Just(0i64)]) {
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let bytes: usize = chain.iter().map(Vec::len).sum();
         let facts = TlsFacts {
-            chain: chain.into_iter().map(CertificateDer::from).collect(),
+            chain,
             version: "TLSv1_3".into(),
             cipher: "TLS13_AES_128_GCM_SHA256".into(),
         };
@@ -378,6 +361,17 @@ async fn serve_once(d: Delivery) -> url::Url {
 
 const TIMEOUT: Duration = Duration::from_millis(400);
 
+/// The engine the socket readers run through: scoped to `url`'s origin,
+/// `timeout` per connection, no rate limit.
+fn probe_engine(url: &url::Url, timeout: Duration) -> palisade_http::Engine {
+    palisade_http::Engine::new(palisade_http::EngineConfig {
+        request_timeout: timeout,
+        rate_per_sec: 0.0,
+        ..palisade_http::EngineConfig::for_target(url)
+    })
+    .unwrap()
+}
+
 proptest! {
     #![proptest_config(config(96))]
 
@@ -387,8 +381,9 @@ proptest! {
         let hold = d.hold_open;
         let (result, elapsed) = runtime().block_on(async move {
             let url = serve_once(d).await;
+            let engine = probe_engine(&url, TIMEOUT);
             let started = Instant::now();
-            let r = chosen_suite(&url, &[0x000a, 0x0005], TIMEOUT).await;
+            let r = chosen_suite(&engine, &url, &[0x000a, 0x0005]).await;
             (r, started.elapsed())
         });
         prop_assert!(elapsed < TIMEOUT + Duration::from_secs(2), "took {elapsed:?}");
@@ -399,7 +394,7 @@ proptest! {
         match result {
             Ok(choice) => prop_assert_eq!(choice, expected),
             // Only a server that keeps a short, incomplete answer open may time out.
-            Err(e) => prop_assert!(hold && expected.is_none() && e.contains("timed out"), "{e}"),
+            Err(e) => prop_assert!(hold && expected.is_none() && e.to_string().contains("timed out"), "{e}"),
         }
     }
 
@@ -409,15 +404,16 @@ proptest! {
         let hold = d.hold_open;
         let (result, elapsed) = runtime().block_on(async move {
             let url = serve_once(d).await;
+            let engine = probe_engine(&url, TIMEOUT);
             let started = Instant::now();
-            let r = accepts_legacy(&url, version, TIMEOUT).await;
+            let r = accepts_legacy(&engine, &url, version).await;
             (r, started.elapsed())
         });
         prop_assert!(elapsed < TIMEOUT + Duration::from_secs(2), "took {elapsed:?}");
         let expected = is_server_hello_for(&answer[..answer.len().min(16)], version);
         match result {
             Ok(accepted) => prop_assert_eq!(accepted, expected),
-            Err(e) => prop_assert!(hold && answer.len() < 11 && e.contains("timed out"), "{e}"),
+            Err(e) => prop_assert!(hold && answer.len() < 11 && e.to_string().contains("timed out"), "{e}"),
         }
     }
 }
@@ -447,10 +443,11 @@ fn silent_and_dribbling_servers_hit_the_timeout() {
                 }
             });
             let url = url::Url::parse(&format!("https://127.0.0.1:{port}/")).unwrap();
+            let engine = probe_engine(&url, Duration::from_millis(500));
             let started = Instant::now();
-            let r = chosen_suite(&url, &[0x000a], Duration::from_millis(500)).await;
-            assert!(matches!(&r, Err(e) if e.contains("timed out")), "{r:?}");
-            let r = accepts_legacy(&url, 0x0301, Duration::from_millis(500)).await;
+            let r = chosen_suite(&engine, &url, &[0x000a]).await;
+            assert!(matches!(&r, Err(e) if e.to_string().contains("timed out")), "{r:?}");
+            let r = accepts_legacy(&engine, &url, 0x0301).await;
             // The second connection is never accepted by the one-shot server; still bounded.
             assert!(r.is_err() || r == Ok(false), "{r:?}");
             started.elapsed()

@@ -3,7 +3,7 @@
 //! the hardened twin prompted with its key (negative), and the number of
 //! prompts each `--llm-probes` profile sends, counted at the server.
 
-use palisade_checks::checks::llm::{with_profile, LlmProbeProfile};
+use palisade_checks::checks::llm::prompts::{with_profile, LlmProbeProfile};
 use palisade_checks::{active_checks, passive_checks};
 use palisade_core::{Category, Finding, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer, RecordedRequest};
@@ -94,7 +94,7 @@ async fn quick_profile_finds_every_ai_rule_on_the_vulnerable_mock_with_at_most_6
     assert_posts_only_to_chat(&log);
     let (posts, gets) = prompts(&log);
     assert_eq!((posts, gets), (6, 6), "quick sends exactly its 6 prompts per endpoint");
-    assert!(posts <= palisade_checks::checks::llm::MAX_PROMPTS_PER_ENDPOINT);
+    assert!(posts <= palisade_checks::checks::llm::prompts::MAX_PROMPTS_PER_ENDPOINT);
     server.shutdown().await;
 }
 

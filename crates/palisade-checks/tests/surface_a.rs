@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use palisade_checks::Rule;
 use palisade_core::{Finding, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
 use serde_json::{json, Value};
@@ -180,6 +181,10 @@ fn loose_router() -> Router {
         }))
 }
 
+/// The loose variants of the part A rules. Also IN007's fixture pair: the
+/// demo serves every operation it documents, so spec drift cannot show
+/// there. Positive: the loose fixture, whose spec documents `/reports`,
+/// never deployed; negative: the same fixture serving `/reports` too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn loose_fixture_findings_and_non_findings() {
     let base = serve(loose_router()).await;
@@ -215,13 +220,19 @@ async fn loose_fixture_findings_and_non_findings() {
     assert_eq!(endpoints(&report, "IN006"), ["GET /actuator"]);
 
     // /reports is documented but 404s; /reports/{id} 404s too, but a sample id proves nothing.
+    let drift = support::assert_fires(&report, Rule::IN007);
     assert_eq!(endpoints(&report, "IN007"), ["GET /reports"]);
-    assert_eq!(one(&report, "IN007").severity, Severity::Info);
+    assert_eq!(drift[0].severity, Severity::Info);
     insta::assert_snapshot!("IN007_documented_operation_missing", finding_snap::render(&report.findings, "IN007", &[(base.as_str(), "<origin>")]));
 
     // No TRACE advertised, introspection refused.
     assert!(of(&report, "IV003").is_empty());
     assert!(of(&report, "IV004").is_empty());
+
+    // Fixed: `/reports` deployed as documented; the spec and the server agree.
+    let fixed = serve(loose_router().route("/reports", get(|| async { Json(json!({"reports": []})) }))).await;
+    let report = support::scan(&fixed, Some(LOOSE_SPEC), Some(&[Rule::IN007.code()])).await;
+    support::assert_quiet(&report, Rule::IN007);
 }
 
 // ------------------------------------------------------------ a strict fixture

@@ -9,6 +9,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use palisade_checks::Rule;
 use palisade_core::{Finding, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
 use serde_json::json;
@@ -151,7 +152,7 @@ async fn leftover_files_are_judged_by_content_behind_a_catch_all_page() {
     let log = log.lock().unwrap().clone();
     read_only(&log);
     let probes = log.iter().filter(|(_, p)| p.ends_with(".bak") || p.ends_with(".sql") || p.starts_with("/.")).count();
-    assert!(probes <= palisade_checks::checks::inventory_files::FILE_PROBE_MAX_REQUESTS, "{probes} probes");
+    assert!(probes <= palisade_checks::checks::inventory::files::FILE_PROBE_MAX_REQUESTS, "{probes} probes");
 
     // Fixed: the leftovers are gone; the catch-all page and the look-alikes stay.
     let (base, _) = serve(leftovers_router(false)).await;
@@ -222,12 +223,16 @@ fn shop_router(prefix: &str, version_header: bool) -> Router {
     }
 }
 
+/// The demo is versioned (`/api/v1`, `/v1`, `/v2`), so IN009 cannot show
+/// there: an unversioned axum shop with its spec (positive) and the same
+/// shop under `/v1` (negative; the other ways to declare a version are in
+/// `a_version_in_the_path_a_header_or_a_spec_parameter_is_enough`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unversioned_api_is_reported_and_unbounded_request_schemas_are_listed() {
     let (base, log) = serve(shop_router("", false)).await;
     let report = scan_url(&base, Some(&spec("", false))).await;
 
-    let none = of(&report, "IN009");
+    let none = support::assert_fires(&report, Rule::IN009);
     assert_eq!(none.len(), 1, "{none:#?}");
     assert_eq!(none[0].severity, Severity::Info);
     assert_eq!(none[0].endpoint, base);
@@ -246,6 +251,11 @@ async fn an_unversioned_api_is_reported_and_unbounded_request_schemas_are_listed
 
     // Nothing was posted: RL004 reads the spec only.
     read_only(&log.lock().unwrap());
+
+    // Fixed: the same shop versioned in its paths.
+    let (base, _) = serve(shop_router("/v1", false)).await;
+    let report = scan_url(&base, Some(&spec("/v1", false))).await;
+    support::assert_quiet(&report, Rule::IN009);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

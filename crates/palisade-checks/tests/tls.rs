@@ -4,7 +4,7 @@
 //! done-when: the hardened demo served over HTTPS with a certificate from a
 //! CA passed as an extra root grades A with nothing above low.
 
-use palisade_checks::{active_checks, passive_checks};
+use palisade_checks::{active_checks, passive_checks, Rule};
 use palisade_core::{Category, Grade, Report, Severity};
 use palisade_demo::{DemoConfig, DemoServer};
 use palisade_engine::{Check, PassiveCheck};
@@ -76,12 +76,8 @@ async fn scan_with(base: &str, extra_roots: Vec<Vec<u8>>, active: Vec<Arc<dyn Ch
     support::run(support::scanner(base).engine_with(|e| e.extra_roots = extra_roots).checks(active, passive)).await
 }
 
-/// Encryption checks only (fast), against the hardened demo served with this certificate.
-async fn tls_findings(cert: &(String, String), extra_roots: Vec<Vec<u8>>) -> Vec<(String, Severity, String)> {
-    tls_report(cert, extra_roots).await.0.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect()
-}
-
-/// What `tls_findings` sees, as the whole report and the origin it scanned (for snapshots).
+/// Encryption checks only (fast), against the hardened demo served with this
+/// certificate: the report and the origin it scanned (for snapshots).
 async fn tls_report(cert: &(String, String), extra_roots: Vec<Vec<u8>>) -> (Report, String) {
     let server = DemoServer::start_tls(DemoConfig { hardened: true }, &cert.0, &cert.1).await.unwrap();
     let cats = [Category::Encryption];
@@ -96,58 +92,68 @@ fn tls_snap((report, base): &(Report, String), rule: &str) -> String {
     finding_snap::render(&report.findings, rule, &[(base.as_str(), "<origin>")])
 }
 
-fn has(findings: &[(String, Severity, String)], rule: &str) -> Option<Severity> {
-    findings.iter().find(|f| f.0 == rule).map(|f| f.1)
-}
-
+/// TLS inspection (EN004–EN008) needs HTTPS targets with rcgen certificates;
+/// the demo snapshot's scan is plain HTTP. Positive: the hardened demo served
+/// with an expired and an expiring certificate; negative: with a valid one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_and_expiring_certificates_are_reported_and_a_valid_one_is_not() {
     let ca = test_ca();
     let expired = leaf(&["127.0.0.1"], -Duration::days(400), -Duration::days(35), Some(&ca));
     let snap = tls_report(&expired, vec![ca.der.clone()]).await;
-    let f: Vec<_> = snap.0.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect();
     insta::assert_snapshot!("EN004_certificate_expired", tls_snap(&snap, "EN004"));
-    assert_eq!(has(&f, "EN004"), Some(Severity::High), "{f:?}");
+    let en004 = support::assert_fires(&snap.0, Rule::EN004);
+    assert_eq!(en004[0].severity, Severity::High, "{en004:?}");
     // Expiry is EN004's alone: the chain is otherwise trusted and names the host.
-    assert_eq!(has(&f, "EN005"), None, "{f:?}");
-    assert_eq!(has(&f, "EN006"), None, "{f:?}");
+    support::assert_quiet(&snap.0, Rule::EN005);
+    support::assert_quiet(&snap.0, Rule::EN006);
 
     let expiring = leaf(&["127.0.0.1"], -Duration::days(60), Duration::days(10), Some(&ca));
     let snap = tls_report(&expiring, vec![ca.der.clone()]).await;
-    let f: Vec<_> = snap.0.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect();
     insta::assert_snapshot!("EN004_certificate_expiring", tls_snap(&snap, "EN004"));
-    assert_eq!(has(&f, "EN004"), Some(Severity::Medium), "{f:?}");
+    let en004 = support::assert_fires(&snap.0, Rule::EN004);
+    assert_eq!(en004[0].severity, Severity::Medium, "{en004:?}");
 
-    let f = tls_findings(&valid(&["127.0.0.1"], Some(&ca)), vec![ca.der.clone()]).await;
-    assert!(f.is_empty(), "valid certificate from a trusted CA: {f:?}");
+    let (report, _) = tls_report(&valid(&["127.0.0.1"], Some(&ca)), vec![ca.der.clone()]).await;
+    support::assert_quiet(&report, Rule::EN004);
+    assert!(report.findings.is_empty(), "valid certificate from a trusted CA: {:?}", report.findings);
 }
 
+/// TLS inspection needs HTTPS targets with rcgen certificates; the demo
+/// snapshot's scan is plain HTTP. Positive: the hardened demo served with a
+/// self-signed certificate and with one from a CA the scan does not trust;
+/// negative: that CA passed as an extra root.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_signed_and_unknown_ca_certificates_are_untrusted_unless_the_ca_is_an_extra_root() {
     let snap = tls_report(&valid(&["127.0.0.1"], None), vec![]).await;
-    let f: Vec<_> = snap.0.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect();
-    assert_eq!(has(&f, "EN005"), Some(Severity::Medium), "{f:?}");
+    let en005 = support::assert_fires(&snap.0, Rule::EN005);
+    assert_eq!(en005[0].severity, Severity::Medium, "{en005:?}");
+    assert!(en005.iter().any(|f| f.message.contains("self-signed")), "{en005:?}");
     insta::assert_snapshot!("EN005_self_signed_certificate", tls_snap(&snap, "EN005"));
-    assert!(f.iter().any(|x| x.0 == "EN005" && x.2.contains("self-signed")), "{f:?}");
 
     let ca = test_ca();
     let cert = valid(&["127.0.0.1"], Some(&ca));
-    let f = tls_findings(&cert, vec![]).await;
-    assert_eq!(has(&f, "EN005"), Some(Severity::Medium), "CA not trusted without --ca-cert: {f:?}");
-    let f = tls_findings(&cert, vec![ca.der.clone()]).await;
-    assert_eq!(has(&f, "EN005"), None, "CA passed as extra root: {f:?}");
+    let (report, _) = tls_report(&cert, vec![]).await;
+    let en005 = support::assert_fires(&report, Rule::EN005);
+    assert_eq!(en005[0].severity, Severity::Medium, "CA not trusted without --ca-cert: {en005:?}");
+    // The CA passed as an extra root.
+    let (report, _) = tls_report(&cert, vec![ca.der.clone()]).await;
+    support::assert_quiet(&report, Rule::EN005);
 }
 
+/// TLS inspection needs HTTPS targets with rcgen certificates; the demo
+/// snapshot's scan is plain HTTP. Positive: the hardened demo served with a
+/// certificate for another name; negative: with one whose SAN matches.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostname_mismatch_is_reported_and_a_matching_san_is_not() {
     let ca = test_ca();
     let snap = tls_report(&valid(&["other.example.test"], Some(&ca)), vec![ca.der.clone()]).await;
-    let f: Vec<_> = snap.0.findings.iter().map(|f| (f.rule.clone(), f.severity, f.message.clone())).collect();
-    assert_eq!(has(&f, "EN006"), Some(Severity::Medium), "{f:?}");
+    let en006 = support::assert_fires(&snap.0, Rule::EN006);
+    assert_eq!(en006[0].severity, Severity::Medium, "{en006:?}");
     insta::assert_snapshot!("EN006_hostname_mismatch", tls_snap(&snap, "EN006"));
-    assert_eq!(has(&f, "EN005"), None, "name problems are EN006's alone: {f:?}");
-    let f = tls_findings(&valid(&["localhost", "127.0.0.1"], Some(&ca)), vec![ca.der.clone()]).await;
-    assert_eq!(has(&f, "EN006"), None, "{f:?}");
+    // Name problems are EN006's alone.
+    support::assert_quiet(&snap.0, Rule::EN005);
+    let (report, _) = tls_report(&valid(&["localhost", "127.0.0.1"], Some(&ca)), vec![ca.der.clone()]).await;
+    support::assert_quiet(&report, Rule::EN006);
 }
 
 /// A canned ServerHello choosing `version` and TLS_RSA_WITH_AES_128_CBC_SHA, as an old server sends.
@@ -248,13 +254,16 @@ async fn tls_server(chain_pem: &str, legacy: Option<u16>, body: Option<&'static 
     (base, task)
 }
 
+/// TLS inspection needs HTTPS targets; the demo snapshot's scan is plain
+/// HTTP. Positive: a TLS fixture presenting a public 1024-bit RSA / SHA-1
+/// certificate; negative: the same fixture with a P-256 / SHA-256 one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn weak_key_and_sha1_signature_are_reported_and_p256_sha256_is_not() {
-    let tls_only = || -> Vec<Arc<dyn Check>> { vec![Arc::new(palisade_checks::checks::tls::TlsInspection)] };
+    let tls_only = || -> Vec<Arc<dyn Check>> { vec![Arc::new(palisade_checks::checks::encryption::tls::TlsInspection)] };
     let (base, task) = raw_tls_server(WEAK_CERT_PEM).await;
     let report = scan_with(&base, vec![], tls_only(), vec![]).await;
     task.abort();
-    let en007: Vec<_> = report.findings.iter().filter(|f| f.rule == "EN007").collect();
+    let en007 = support::assert_fires(&report, Rule::EN007);
     assert!(en007.iter().any(|f| f.message.contains("1024-bit RSA")), "{:?}", report.findings);
     assert!(en007.iter().any(|f| f.message.contains("sha1WithRSAEncryption")), "{:?}", report.findings);
     insta::assert_snapshot!("EN007_weak_key_and_sha1_signature", tls_snap(&(report, base), "EN007"));
@@ -264,9 +273,12 @@ async fn weak_key_and_sha1_signature_are_reported_and_p256_sha256_is_not() {
     let (base, task) = raw_tls_server(&good.0).await;
     let report = scan_with(&base, vec![ca.der.clone()], tls_only(), vec![]).await;
     task.abort();
-    assert!(report.findings.iter().all(|f| f.rule != "EN007"), "{:?}", report.findings);
+    support::assert_quiet(&report, Rule::EN007);
 }
 
+/// HSTS only means something over TLS, and the demo snapshot's scan is plain
+/// HTTP: both twins served over HTTPS with a test-CA certificate, the
+/// vulnerable demo (positive) and the hardened twin (negative).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hsts_is_reported_over_tls_on_the_vulnerable_demo_and_not_on_the_hardened_twin() {
     let ca = test_ca();
@@ -278,10 +290,12 @@ async fn hsts_is_reported_over_tls_on_the_vulnerable_demo_and_not_on_the_hardene
         let report = scan_with(&server.base_url(), vec![ca.der.clone()], active_checks(Some(&cats)), passive_checks(Some(&cats))).await;
         let base = server.base_url();
         server.shutdown().await;
-        let en002 = report.findings.iter().any(|f| f.rule == "EN002");
-        assert_eq!(en002, !hardened, "hardened={hardened}: {:?}", report.findings);
-        assert!(report.findings.iter().all(|f| f.rule != "EN001"), "HTTPS is not plaintext");
-        if !hardened {
+        // HTTPS is not plaintext.
+        support::assert_quiet(&report, Rule::EN001);
+        if hardened {
+            support::assert_quiet(&report, Rule::EN002);
+        } else {
+            support::assert_fires(&report, Rule::EN002);
             insta::assert_snapshot!("EN002_hsts_missing_over_tls", tls_snap(&(report, base), "EN002"));
         }
     }
@@ -309,35 +323,44 @@ async fn hardened_demo_over_https_with_a_trusted_certificate_grades_a() {
     assert_eq!(report.grade, Grade::A, "score {}: {:?}", report.score, report.findings);
 }
 
+/// TLS inspection needs HTTPS targets; the demo snapshot's scan is plain
+/// HTTP. Positive: a TLS fixture answering a TLS 1.0 / 1.1 ClientHello with a
+/// ServerHello; negative: the hardened demo over rustls, which refuses them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_1_0_and_1_1_answered_with_a_server_hello_are_reported_and_refusal_by_rustls_is_not() {
-    let tls_only = || -> Vec<Arc<dyn Check>> { vec![Arc::new(palisade_checks::checks::tls::TlsInspection)] };
+    let tls_only = || -> Vec<Arc<dyn Check>> { vec![Arc::new(palisade_checks::checks::encryption::tls::TlsInspection)] };
     let ca = test_ca();
     let good = valid(&["127.0.0.1"], Some(&ca));
     for (version, label) in [(0x0301u16, "TLS 1.0"), (0x0302, "TLS 1.1")] {
         let (base, task) = legacy_tls_server(&good.0, Some(version)).await;
         let report = scan_with(&base, vec![ca.der.clone()], tls_only(), vec![]).await;
         task.abort();
-        let en008: Vec<_> = report.findings.iter().filter(|f| f.rule == "EN008").map(|f| f.message.clone()).collect();
+        let en008 = support::assert_fires(&report, Rule::EN008);
         assert_eq!(en008.len(), 1, "{label}: {:?}", report.findings);
-        assert!(en008[0].contains(label), "{en008:?}");
+        assert!(en008[0].message.contains(label), "{en008:?}");
         // The modern handshake to the same server still works and is judged clean.
-        assert!(report.findings.iter().all(|f| f.rule == "EN008"), "{:?}", report.findings);
+        assert!(report.findings.iter().all(|f| f.rule == Rule::EN008.code()), "{:?}", report.findings);
         let name = format!("EN008_{}_accepted", label.to_ascii_lowercase().replace([' ', '.'], "_"));
         insta::assert_snapshot!(name, tls_snap(&(report, base), "EN008"));
     }
     // rustls answers a legacy ClientHello with an alert.
     let server = DemoServer::start_tls(DemoConfig { hardened: true }, &good.0, &good.1).await.unwrap();
     let target = Url::parse(&server.base_url()).unwrap();
-    for (version, _) in palisade_checks::checks::tls::LEGACY_VERSIONS {
-        let accepted = palisade_checks::checks::tls::accepts_legacy(&target, version, std::time::Duration::from_secs(5)).await;
+    let engine = palisade_http::Engine::new(palisade_http::EngineConfig { request_timeout: std::time::Duration::from_secs(5), ..palisade_http::EngineConfig::for_target(&target) }).unwrap();
+    for (version, _) in palisade_checks::checks::encryption::tls::LEGACY_VERSIONS {
+        let accepted = palisade_checks::checks::encryption::tls::accepts_legacy(&engine, &target, version).await;
         assert_eq!(accepted, Ok(false), "version 0x{version:04x}");
     }
     let report = scan_with(&server.base_url(), vec![ca.der.clone()], tls_only(), vec![]).await;
     server.shutdown().await;
+    support::assert_quiet(&report, Rule::EN008);
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }
 
+/// Only HTTPS responses can carry mixed content, and the demo snapshot's scan
+/// is plain HTTP: a canned TLS fixture whose body links back to the API over
+/// http:// (positive), and the same fixture with https:// or relative links
+/// (negative).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plaintext_links_back_to_the_api_are_reported_and_https_or_relative_links_are_not() {
     let ca = test_ca();
@@ -347,8 +370,7 @@ async fn plaintext_links_back_to_the_api_are_reported_and_https_or_relative_link
     let (base, task) = tls_server(&good.0, None, Some(mixed)).await;
     let report = scan_with(&base, vec![ca.der.clone()], vec![], passive_checks(Some(&cats))).await;
     task.abort();
-    let en009: Vec<_> = report.findings.iter().filter(|f| f.rule == "EN009").collect();
-    assert!(!en009.is_empty(), "{:?}", report.findings);
+    let en009 = support::assert_fires(&report, Rule::EN009);
     assert_eq!(en009[0].severity, Severity::Low);
     assert!(en009[0].evidence.excerpt.contains("http://127.0.0.1/api/items"), "{}", en009[0].evidence.excerpt);
     assert!(en009.iter().all(|f| !f.message.contains("json-schema.org")), "other hosts are not the API's links");
@@ -363,6 +385,6 @@ async fn plaintext_links_back_to_the_api_are_reported_and_https_or_relative_link
         let (base, task) = tls_server(&good.0, None, Some(fixed)).await;
         let report = scan_with(&base, vec![ca.der.clone()], vec![], passive_checks(Some(&cats))).await;
         task.abort();
-        assert!(report.findings.iter().all(|f| f.rule != "EN009"), "{fixed}: {:?}", report.findings);
+        support::assert_quiet(&report, Rule::EN009);
     }
 }

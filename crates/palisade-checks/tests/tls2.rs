@@ -5,7 +5,8 @@
 //! test runs `openssl s_server` limited to a CBC-SHA1 suite when the binary is
 //! present (CI does not depend on it).
 
-use palisade_checks::checks::tls::{chosen_suite, suites_of, TlsInspection, WeakClass, LEGACY_VERSIONS, MAX_TLS_CONNECTIONS, WEAK_SUITE_PROBES};
+use palisade_checks::checks::encryption::tls::{chosen_suite, suites_of, TlsInspection, WeakClass, LEGACY_VERSIONS, MAX_TLS_CONNECTIONS, WEAK_SUITE_PROBES};
+use palisade_checks::Rule;
 use palisade_core::{Report, Severity};
 use palisade_engine::Check;
 use palisade_http::Url;
@@ -34,6 +35,11 @@ async fn scan_tls(base: &str) -> Report {
         .checks(checks, vec![])
         .redact_with(|s| s.to_string());
     support::run(scanner).await
+}
+
+/// An engine scoped to `target`'s origin with `timeout` per connection, for probing it directly.
+fn probe_engine(target: &Url, timeout: std::time::Duration) -> palisade_http::Engine {
+    palisade_http::Engine::new(palisade_http::EngineConfig { request_timeout: timeout, ..palisade_http::EngineConfig::for_target(target) }).unwrap()
 }
 
 /// A TLS 1.2 ServerHello choosing `suite`, with a 32-byte session id.
@@ -124,6 +130,10 @@ fn en010(report: &Report) -> Vec<(Severity, String, Option<String>)> {
     report.findings.iter().filter(|f| f.rule == "EN010").map(|f| (f.severity, f.message.clone(), f.detail.clone())).collect()
 }
 
+/// Weak cipher suites need a TLS server that chooses one, which the demo
+/// (plain HTTP in the demo snapshot's scan, rustls otherwise) never does.
+/// Positive: the canned-ServerHello fixture choosing each weak suite;
+/// negative: the same fixture without one, every offer going to rustls.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn weak_suites_chosen_by_the_server_are_reported_by_name_and_severity() {
     for (suite, name, severity) in [
@@ -136,12 +146,12 @@ async fn weak_suites_chosen_by_the_server_are_reported_by_name_and_severity() {
         let (base, connections, task) = weak_tls_server(Some(suite)).await;
         let report = scan_tls(&base).await;
         task.abort();
-        let found = en010(&report);
+        let found = support::assert_fires(&report, Rule::EN010);
         assert_eq!(found.len(), 1, "{name}: {:?}", report.findings);
-        assert_eq!(found[0].0, severity, "{name}");
-        assert!(found[0].1.contains(name) && found[0].1.contains(&format!("0x{suite:04x}")), "{:?}", found[0].1);
-        assert_eq!(found[0].2.as_deref(), Some(name));
-        let f = report.findings.iter().find(|f| f.rule == "EN010").unwrap();
+        let f = found[0];
+        assert_eq!(f.severity, severity, "{name}");
+        assert!(f.message.contains(name) && f.message.contains(&format!("0x{suite:04x}")), "{:?}", f.message);
+        assert_eq!(f.detail.as_deref(), Some(name));
         assert_eq!(f.evidence.location, "tls.handshake");
         assert!(f.evidence.excerpt.contains(name), "{}", f.evidence.excerpt);
         let text = finding_snap::render(&report.findings, "EN010", &[(base.as_str(), "<origin>")]);
@@ -153,14 +163,23 @@ async fn weak_suites_chosen_by_the_server_are_reported_by_name_and_severity() {
         assert_eq!(n, LEGACY_VERSIONS.len() + WEAK_SUITE_PROBES.len(), "{name}");
         assert!(n < MAX_TLS_CONNECTIONS);
     }
+
+    // Fixed: the same server choosing no weak suite; rustls refuses every weak-only offer.
+    let (base, connections, task) = weak_tls_server(None).await;
+    let report = scan_tls(&base).await;
+    task.abort();
+    support::assert_quiet(&report, Rule::EN010);
+    let n = connections.load(Ordering::SeqCst);
+    assert_eq!(n, LEGACY_VERSIONS.len() + WEAK_SUITE_PROBES.len(), "the same probes were sent");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rustls_refusing_weak_only_offers_with_an_alert_is_not_reported() {
     let (base, connections, task) = weak_tls_server(None).await;
     let target = Url::parse(&base).unwrap();
+    let engine = probe_engine(&target, std::time::Duration::from_secs(5));
     for (probe, classes) in WEAK_SUITE_PROBES {
-        let choice = chosen_suite(&target, &suites_of(classes), std::time::Duration::from_secs(5)).await;
+        let choice = chosen_suite(&engine, &target, &suites_of(classes)).await;
         assert_eq!(choice, Ok(None), "{probe}: rustls has no weak suite and must answer with an alert");
     }
     let report = scan_tls(&base).await;
@@ -170,7 +189,9 @@ async fn rustls_refusing_weak_only_offers_with_an_alert_is_not_reported() {
     // An unreachable port is no finding and no panic.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let gone = Url::parse(&format!("https://{closed}/")).unwrap();
-    assert!(chosen_suite(&gone, &suites_of(&[WeakClass::TripleDes]), std::time::Duration::from_secs(2)).await.is_err());
+    let engine = probe_engine(&gone, std::time::Duration::from_secs(2));
+    assert!(chosen_suite(&engine, &gone, &suites_of(&[WeakClass::TripleDes])).await.is_err());
+    assert_eq!(engine.health().connection_errors, 1, "an unreachable port is counted like any failed connection");
 }
 
 /// Optional: a real OpenSSL server with an ECDSA certificate allowing TLS 1.3,

@@ -19,19 +19,17 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-mod access;
 mod app;
 mod data;
 mod fake;
 mod fetch;
-mod files;
-mod injection;
 mod jwt;
-mod llm;
 mod pages;
+mod routes;
 mod tls;
 
-pub use app::{HARDENED_MAX_LIMIT, RATE_LIMIT_PER_SECOND, REQUEST_LOG_CAPACITY};
+pub use app::{RATE_LIMIT_PER_SECOND, REQUEST_LOG_CAPACITY};
+pub use routes::rate_limiting::HARDENED_MAX_LIMIT;
 pub use fetch::{fetcher_stats, FetcherStats};
 
 /// The demo's OpenAPI 3.0.3 document, also served at `/openapi.json`.
@@ -73,9 +71,9 @@ pub fn harden_spec_auth_and_input(spec: &mut serde_json::Value) {
         props.remove("key");
     }
     // The feedback form takes only JSON (no cross-site form or text posts).
-    injection::harden_spec(spec);
+    routes::input_validation::harden_spec(spec);
     // Every JSON request body is bounded: maxLength, maxItems, no extra properties (RL004).
-    files::bound_request_schemas(spec);
+    routes::rate_limiting::bound_request_schemas(spec);
 }
 
 /// Routes the hardened twin does not serve (debug, internal, docs UI) or
@@ -218,7 +216,7 @@ impl DemoServer {
     /// access tests: the admin audit log accepts it on the vulnerable twin
     /// only; [`DemoServer::api_key`] is the administrator's.
     pub fn user_key(&self) -> String {
-        access::user_key(&self.state)
+        routes::bfla::user_key(&self.state)
     }
 
     /// The server's own request log, oldest first (at most

@@ -101,24 +101,8 @@ const MAX_SCAN_TIME: Duration = Duration::from_secs(5);
 /// Longest `masked` value: an 80-byte excerpt plus an ellipsis, or a masked secret.
 const MAX_MASKED_CHARS: usize = 81;
 
-/// `default` cases, times `PALISADE_FUZZ_SCALE` (an integer, default 1), so a
-/// nightly soak can run many more without touching the per-test balance.
-fn cases(default: u32) -> u32 {
-    let scale = std::env::var("PALISADE_FUZZ_SCALE")
-        .ok()
-        .and_then(|v| v.parse::<u32>().ok())
-        .unwrap_or(1)
-        .max(1);
-    default.saturating_mul(scale)
-}
-
 fn config(default_cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: cases(default_cases),
-        max_shrink_iters: 256,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    palisade_testkit::fuzz::config(default_cases, 256)
 }
 
 fn timed_scan(input: &[u8]) -> Result<Vec<Match>, TestCaseError> {

@@ -25,6 +25,13 @@ pub trait Check: Send + Sync {
     fn category(&self) -> Category;
     /// Rules this check can report.
     fn rules(&self) -> &'static [&'static RuleMeta];
+    /// Rules that other checks judge from the traffic this check sends
+    /// (DE008 from the key creation PA004 posts; AU008 from the 401s of
+    /// AU001's anonymous requests). Selecting one of them runs this check
+    /// too, with its own findings filtered out.
+    fn feeds(&self) -> &'static [&'static RuleMeta] {
+        &[]
+    }
     async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure>;
 }
 
@@ -54,6 +61,14 @@ pub struct FindingSink {
 impl FindingSink {
     pub fn new(selected: Option<HashSet<String>>, events: Option<UnboundedSender<ScanEvent>>) -> Self {
         FindingSink { findings: Mutex::new(Vec::new()), seen: Mutex::new(HashSet::new()), selected, events, redact: None }
+    }
+
+    /// `text` with the sink's redaction applied (unchanged when it has none).
+    pub fn redact(&self, text: &str) -> String {
+        match &self.redact {
+            Some(redact) => redact(text),
+            None => text.to_string(),
+        }
     }
 
     /// Mask every finding's message and evidence excerpt with `redact`.
@@ -262,6 +277,15 @@ impl ScanContext {
 
     pub fn report(&self, finding: Finding) {
         self.findings.push(finding);
+    }
+
+    /// `text` masked by the scan's redactor, the one the finding sink applies
+    /// to every message and excerpt. Call it only where text is cut or
+    /// searched after masking (a clipped secret no longer matches its
+    /// pattern, so redaction must come before any cut); the sink
+    /// covers everything else.
+    pub fn redact(&self, text: &str) -> String {
+        self.findings.redact(text)
     }
 
     /// The origin, `http://127.0.0.1:8080`, used as the endpoint of target-wide findings.

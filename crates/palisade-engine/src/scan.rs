@@ -6,7 +6,7 @@ use crate::soft404::Soft404;
 use crate::triage;
 use futures_util::future::join_all;
 use palisade_core::report::{InventorySummary, ToolInfo, REPORT_SCHEMA_VERSION};
-use palisade_core::{Category, CheckError, Finding, Inventory, Report, ScanEvent, SkippedOperation};
+use palisade_core::{Category, CheckError, Finding, Inventory, Report, RuleMeta, ScanEvent, SkippedOperation};
 use palisade_http::{Engine, EngineConfig, HttpError, ProbeRequest, Url};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
@@ -47,6 +47,15 @@ pub enum ScanError {
 /// Run a whole scan. `redact` masks secrets in body excerpts before they are
 /// put in the report (the detector's redaction; the scanner never writes a
 /// full secret).
+/// The checks a rule selection needs: an active check runs when it reports
+/// or [feeds](Check::feeds) a selected rule, a passive one when it reports
+/// one. The finding sink still drops every other rule's findings.
+pub(crate) fn select_checks(checks: &mut Vec<Arc<dyn Check>>, passive: &mut Vec<Arc<dyn PassiveCheck>>, selected: &HashSet<String>) {
+    let wanted = |rules: &[&RuleMeta]| rules.iter().any(|r| selected.iter().any(|s| s.eq_ignore_ascii_case(r.code)));
+    checks.retain(|c| wanted(c.rules()) || wanted(c.feeds()));
+    passive.retain(|p| wanted(p.rules()));
+}
+
 pub(crate) async fn run_scan(
     opts: ScanOptions,
     checks: Vec<Arc<dyn Check>>,
@@ -56,10 +65,10 @@ pub(crate) async fn run_scan(
 ) -> Result<Report, ScanError> {
     let started = Instant::now();
     let started_at = now_rfc3339();
-    // Every check runs and the sink keeps only the selected rules' findings:
-    // some rules are judged from traffic other checks send (DE008 from PA004's
-    // creation, AU008 from any 401), so running only the declaring checks
-    // loses findings. Selection by declared rules needs those feeds declared first.
+    let (mut checks, mut passive) = (checks, passive);
+    if let Some(selected) = &opts.selected_rules {
+        select_checks(&mut checks, &mut passive, selected);
+    }
     let emit = |e: ScanEvent| {
         if let Some(tx) = &events {
             let _ = tx.send(e);

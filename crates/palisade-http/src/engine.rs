@@ -377,7 +377,7 @@ impl Engine {
         &self.inner.cfg
     }
 
-    fn count(&self, f: impl FnOnce(&mut ScanHealth)) {
+    pub(crate) fn count(&self, f: impl FnOnce(&mut ScanHealth)) {
         f(&mut lock(&self.inner.health));
     }
 
@@ -537,18 +537,14 @@ impl Engine {
         }
     }
 
-    /// Send exactly one HTTP request within every bound, and record it.
-    async fn send_once(
-        &self,
-        method: &CheckedMethod,
-        url: &Url,
-        headers: &HeaderList,
-        body: Option<Bytes>,
-        credentials: Option<&Credentials>,
-    ) -> Result<Response, HttpError> {
-        let cfg = &self.inner.cfg;
+    /// The gates every connection of this engine passes before it opens
+    /// (HTTP requests and TLS probes alike): the time and request budgets, a
+    /// concurrency permit (held by the caller until the exchange is over),
+    /// a Retry-After pause, a rate-limiter slot, and then one request taken
+    /// from `max_requests`.
+    pub(crate) async fn admit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, HttpError> {
         self.check_budget(false)?;
-        let _permit = self
+        let permit = self
             .inner
             .permits
             .acquire()
@@ -562,6 +558,29 @@ impl Engine {
         }
         self.inner.limiter.wait().await;
         self.check_budget(true)?;
+        Ok(permit)
+    }
+
+    /// The request timeout, shortened to what is left of `max_time`.
+    pub(crate) fn bounded_timeout(&self) -> Duration {
+        let cfg = &self.inner.cfg;
+        match cfg.max_time {
+            Some(max) => cfg.request_timeout.min(max.saturating_sub(self.inner.started.elapsed())),
+            None => cfg.request_timeout,
+        }
+    }
+
+    /// Send exactly one HTTP request within every bound, and record it.
+    async fn send_once(
+        &self,
+        method: &CheckedMethod,
+        url: &Url,
+        headers: &HeaderList,
+        body: Option<Bytes>,
+        credentials: Option<&Credentials>,
+    ) -> Result<Response, HttpError> {
+        let cfg = &self.inner.cfg;
+        let _permit = self.admit().await?;
 
         let (request, sent_headers, recorded_url) =
             self.build(method, url, headers, body, credentials)?;
@@ -723,7 +742,7 @@ impl Engine {
     }
 
     /// Append to the exchange log and emit the event; returns the id.
-    fn record(&self, mut exchange: Exchange) -> ExchangeId {
+    pub(crate) fn record(&self, mut exchange: Exchange) -> ExchangeId {
         let id = {
             let mut log = lock(&self.inner.exchanges);
             let id = log.len() as ExchangeId;

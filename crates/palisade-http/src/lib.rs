@@ -26,6 +26,10 @@
 //! - **Recording**: every exchange, each redirect hop included, is kept as a
 //!   [`palisade_core::Exchange`] with secrets masked (credentials always,
 //!   other values by name), so evidence never carries a full secret.
+//! - **TLS probes** ([`tls`], [`Engine::tls_probe`]): the raw handshakes and
+//!   hand-built ClientHellos of TLS inspection go through the same scope,
+//!   budgets, rate limit, timeout, health counters and exchange log as HTTP
+//!   requests; no check opens a connection of its own.
 //! - **Health**: timeouts, connection errors, 5xx and rate limiting are
 //!   counted in [`palisade_core::ScanHealth`]; they describe the scan, they
 //!   are not findings.
@@ -41,6 +45,7 @@ pub mod refresh;
 mod request;
 mod response;
 mod scope;
+pub mod tls;
 
 pub use config::{EngineConfig, DEFAULT_IDENTITY};
 pub use credentials::{AuthMode, Credentials};
@@ -52,4 +57,5 @@ pub use policy::{CheckedMethod, MethodPolicy, TEXT_POST_MAX_BODY, TEXT_POST_MAX_
 pub use request::ProbeRequest;
 pub use response::Response;
 pub use scope::Scope;
+pub use tls::{HelloAnswer, PeerHandshake, TlsAnswer, TlsHandshake, TlsProbe};
 pub use url::Url;

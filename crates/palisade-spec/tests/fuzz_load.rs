@@ -169,26 +169,8 @@ const MAX_LOAD_TIME: Duration = Duration::from_secs(5);
 /// Largest serialised inventory accepted for the small inputs used here.
 const MAX_INVENTORY_BYTES: usize = 32 * 1024 * 1024;
 
-/// `default` cases, times `PALISADE_FUZZ_SCALE` (an integer, default 1), so a
-/// nightly soak can run many more without touching the per-test balance.
-fn cases(default: u32) -> u32 {
-    let scale = std::env::var("PALISADE_FUZZ_SCALE")
-        .ok()
-        .and_then(|v| v.parse::<u32>().ok())
-        .unwrap_or(1)
-        .max(1);
-    default.saturating_mul(scale)
-}
-
 fn config(default_cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: cases(default_cases),
-        max_shrink_iters: 256,
-        // Do not write regression files into the source tree; a failure
-        // prints the minimal input instead.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    palisade_testkit::fuzz::config(default_cases, 256)
 }
 
 fn small_limits() -> LoadOptions {

@@ -11,6 +11,8 @@
 //! The Python interpreter is `$PALISADE_PYTHON`, or `<workspace>/.venv/bin/python`
 //! as created by `scripts/setup-test-env.sh`.
 
+pub mod fuzz;
+
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};

@@ -75,14 +75,14 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
     let (categories, selected_rules) = selection(&args.checks)?;
     let llm_probes = match &args.llm_probes {
         Some(p) => p.parse().map_err(|e: String| Failure::usage(e, "use --llm-probes quick|standard|deep"))?,
-        None => palisade_checks::checks::llm::LlmProbeProfile::default(),
+        None => palisade_checks::checks::llm::prompts::LlmProbeProfile::default(),
     };
     let discovery = match &args.discovery {
         Some(p) => palisade_engine::DiscoveryProfile::parse(p)
             .ok_or_else(|| Failure::usage(format!("unknown --discovery profile {p:?}"), "use --discovery off|quick|standard"))?,
         None => palisade_engine::DiscoveryProfile::default(),
     };
-    let checks = palisade_checks::checks::llm::with_profile(palisade_checks::active_checks(categories.as_deref()), llm_probes);
+    let checks = palisade_checks::checks::llm::prompts::with_profile(palisade_checks::active_checks(categories.as_deref()), llm_probes);
     let passive = palisade_checks::passive_checks(categories.as_deref());
     let baseline = match &args.baseline {
         Some(path) => crate::detect::load_baseline(path)?,

@@ -1,82 +1,8 @@
 //! One file per rule: its code, metadata and documentation.
-//! `docs/rules.md` is generated from these (`palisade checks --markdown`).
-pub mod ai001_unauthenticated_ai_endpoint;
-pub mod ai002_model_disclosure;
-pub mod ai003_system_prompt_leak;
-pub mod ai004_prompt_injection;
-pub mod ai005_insecure_output_handling;
-pub mod ai006_sensitive_data_in_ai_output;
-pub mod ai007_excessive_agency;
-pub mod ai008_unbounded_consumption;
-pub mod au001_auth_not_enforced;
-pub mod au002_jwt_alg_none_accepted;
-pub mod au003_jwt_weak_secret;
-pub mod au004_jwt_expiry;
-pub mod au005_jwt_sensitive_claims;
-pub mod au006_api_key_in_query;
-pub mod au007_auth_bypass_variant;
-pub mod au008_www_authenticate_missing;
-pub mod au009_jwt_header_risk;
-pub mod au010_jwt_missing_iss_aud;
-pub mod au011_token_in_url;
-pub mod au012_basic_auth_plaintext;
-pub mod au013_expired_jwt_accepted;
-pub mod au014_login_without_lockout_signal;
-pub mod bf001_unauthenticated_state_change;
-pub mod bf002_admin_function_exposed;
-pub mod bf003_role_function_access;
-pub mod bo001_sequential_object_ids;
-pub mod bo002_cross_identity_access;
-pub mod bo003_id_path_traversal;
-pub mod de001_secret_in_response;
-pub mod de002_pii_in_response;
-pub mod de003_debug_output;
-pub mod de004_internal_details;
-pub mod de005_debug_endpoint;
-pub mod de006_key_reflection;
-pub mod de007_secret_cacheable;
-pub mod de008_key_reveal_cacheable;
-pub mod en001_plaintext_http;
-pub mod en002_hsts;
-pub mod en003_cookie_flags;
-pub mod en004_certificate_expiry;
-pub mod en005_untrusted_certificate;
-pub mod en006_hostname_mismatch;
-pub mod en007_weak_certificate_crypto;
-pub mod en008_legacy_tls_protocol;
-pub mod en009_plaintext_self_link;
-pub mod en010_weak_cipher_suite;
-pub mod in001_spec_exposed;
-pub mod in002_version_banner;
-pub mod in003_docs_ui_exposed;
-pub mod in004_deprecated_operation_live;
-pub mod in005_old_api_version_live;
-pub mod in006_public_metrics;
-pub mod in007_spec_drift;
-pub mod in008_backup_source_files;
-pub mod in009_no_api_versioning;
-pub mod iv001_nosniff;
-pub mod iv002_cors_untrusted_origin;
-pub mod iv003_dangerous_methods;
-pub mod iv004_graphql_introspection;
-pub mod iv005_injection_error_signal;
-pub mod iv006_boolean_injection_differential;
-pub mod iv007_reflected_xss;
-pub mod iv008_simple_content_type_write;
-pub mod iv009_graphql_field_suggestions;
-pub mod iv010_graphql_mutation_over_get;
-pub mod iv011_graphql_batching;
-pub mod pa001_sensitive_properties;
-pub mod pa002_undeclared_response_properties;
-pub mod pa003_mass_assignment_surface;
-pub mod pa004_active_mass_assignment;
-pub mod rl001_no_rate_limit;
-pub mod rl002_unbounded_page_size;
-pub mod rl003_unpaginated_list;
-pub mod rl004_unbounded_request_schema;
-pub mod ss001_ssrf_confirmed;
-pub mod ss002_open_redirect;
-pub mod ss003_internal_address_ssrf;
-pub mod uc001_upstream_passthrough;
-pub mod uc002_plaintext_upstream;
-pub mod uc003_unsigned_webhook;
+//!
+//! The file list is the registry: `build.rs` declares every
+//! `<code>_<name>.rs` here as a module and generates [`RULES`] and [`Rule`]
+//! from them. `docs/rules.md` is generated from the same data
+//! (`palisade checks --markdown`).
+
+include!(concat!(env!("OUT_DIR"), "/rules.rs"));

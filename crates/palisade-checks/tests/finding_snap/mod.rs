@@ -1,5 +1,7 @@
 //! Stable text of a rule's findings for insta snapshots (rules not on the
-//! demo snapshot, see `COVERED_ELSEWHERE` in `rules.rs`).
+//! demo snapshot pin their finding in their own test, as
+//! `tests/snapshots/<test file>__<CODE>_<what>.snap`; the coverage test in
+//! `rules.rs` looks for that file).
 //!
 //! Each finding of the rule becomes one block: rule, severity, confidence,
 //! endpoint, detail, message, evidence location, cited-exchange counts and

@@ -6,9 +6,11 @@
 // Each test crate uses its own subset of these helpers.
 #![allow(dead_code)]
 
-use palisade_core::Report;
+use palisade_checks::Rule;
+use palisade_core::{Finding, Report};
 use palisade_engine::{DiscoveryProfile, ScanSettings, Scanner, SpecInput};
 use palisade_http::Url;
+use std::collections::BTreeSet;
 
 /// A scan of `base` (must be on 127.0.0.1): every active and passive check,
 /// the detector's redaction, the engine scoped to the target, discovery off
@@ -46,4 +48,37 @@ pub async fn scan(base: &str, spec_text: Option<&str>, rules: Option<&[&str]>) -
         s = s.select_rules(rules.iter().copied());
     }
     run(s).await
+}
+
+/// The positive-fixture assertion: `report` has at least one finding of
+/// `rule`; returns them (in report order) for the test's stronger checks.
+/// Fails, listing the rules the report does have, when there is none.
+///
+/// Write the rule at the call (`support::assert_fires(&report, Rule::EN004)`):
+/// `rules.rs` reads these calls from the test sources to know which rules
+/// have their own positive fixture.
+#[track_caller]
+pub fn assert_fires(report: &Report, rule: Rule) -> Vec<&Finding> {
+    let code = rule.code();
+    let found: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == code).collect();
+    if found.is_empty() {
+        let fired: BTreeSet<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+        panic!("{code} ({}) did not fire; the report has {fired:?}", rule.meta().name);
+    }
+    found
+}
+
+/// The negative-fixture assertion: `report` has no finding of `rule`. Fails,
+/// printing each offending finding. Like [`assert_fires`], write the rule at
+/// the call (`support::assert_quiet(&report, Rule::EN004)`).
+#[track_caller]
+pub fn assert_quiet(report: &Report, rule: Rule) {
+    let code = rule.code();
+    let found: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == code)
+        .map(|f| format!("{} {} on {}: {} [{}]", f.rule, f.severity, f.endpoint, f.message, f.detail.as_deref().unwrap_or("-")))
+        .collect();
+    assert!(found.is_empty(), "{code} ({}) fired {} time(s), expected none: {found:#?}", rule.meta().name, found.len());
 }

@@ -1,0 +1,5 @@
+//! Encryption (EN…): TLS inspection, transport headers and cookie flags.
+
+pub mod tls;
+pub mod tls_judge;
+pub mod transport;

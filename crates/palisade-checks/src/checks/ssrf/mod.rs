@@ -1,0 +1,3 @@
+//! SSRF (SS…): out-of-band and internal-address fetches, open redirects.
+
+pub mod probes;

@@ -1,0 +1,66 @@
+//! Helpers shared by checks of more than one category: labels and clipping
+//! for finding text, the canary prefix, identifier word splitting, what
+//! counts as an administrative operation, and id harvesting from lists.
+
+use palisade_core::Endpoint;
+use serde_json::Value;
+use palisade_http::ProbeRequest;
+
+
+/// `GET /api/v1/keys` for a request (path only; the query may hold secrets).
+pub(crate) fn endpoint_label(request: &ProbeRequest) -> String {
+    format!("{} {}", request.method, request.url.path())
+}
+
+/// First `max` characters of `s`, on a char boundary, with an ellipsis when cut.
+pub(crate) fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max).collect();
+    out.push('…');
+    out
+}
+
+/// Every canary value we send starts with this, so our own probe values are
+/// never reported as leaked secrets by [`ResponseScan`](crate::checks::data_exposure::responses::ResponseScan).
+pub const CANARY_PREFIX: &str = "pal_canary_";
+
+/// Split `redirectUri`, `return_to`, `image-url` into lower-case words.
+pub fn name_words(name: &str) -> Vec<String> {
+    palisade_engine::triage::words(name)
+}
+
+/// Built-in administrative paths probed on every target.
+pub const ADMIN_PATHS: &[&str] =
+    &["/admin", "/admin/", "/admin/users", "/api/admin", "/api/admin/users", "/internal", "/api/internal", "/manage", "/management"];
+/// Words that mark an operation as administrative (path segment, tag or operationId word).
+const ADMIN_WORDS: &[&str] = &["admin", "administration", "internal", "manage", "management", "superuser", "staff", "backoffice"];
+
+/// True when the spec names or tags the operation as administrative.
+pub fn is_admin_operation(ep: &Endpoint) -> bool {
+    let mut texts: Vec<&str> = vec![ep.path.as_str()];
+    texts.extend(ep.tags.iter().map(String::as_str));
+    texts.extend(ep.operation_id.as_deref());
+    texts.iter().any(|t| name_words(t).iter().any(|w| ADMIN_WORDS.contains(&w.as_str())))
+}
+
+/// Ids of the objects in a list response: a top-level array, or the first
+/// array property, of objects carrying `field` (or `id`).
+pub fn list_ids(body: &Value, field: &str) -> Vec<String> {
+    let array = match body {
+        Value::Array(a) => Some(a),
+        Value::Object(m) => m.values().find_map(|v| v.as_array().filter(|a| a.iter().any(Value::is_object))),
+        _ => None,
+    };
+    let mut ids = Vec::new();
+    for item in array.into_iter().flatten() {
+        let v = item.get(field).or_else(|| item.get("id"));
+        match v {
+            Some(Value::String(s)) if !s.is_empty() && s.len() <= 200 => ids.push(s.clone()),
+            Some(Value::Number(n)) => ids.push(n.to_string()),
+            _ => {}
+        }
+    }
+    ids
+}
