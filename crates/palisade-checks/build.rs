@@ -49,7 +49,9 @@ fn main() {
     for (code, _) in &modules {
         write!(out, "Rule::{code}, ").unwrap();
     }
-    out.push_str("];\n\n    /// The rule's metadata.\n    pub fn meta(self) -> &'static palisade_core::RuleMeta {\n        &RULES[self as usize]\n    }\n\n");
+    out.push_str(
+        "];\n\n    /// The rule's metadata.\n    pub fn meta(self) -> &'static palisade_core::RuleMeta {\n        &RULES[self as usize]\n    }\n\n",
+    );
     out.push_str("    /// The rule's code, e.g. `DE001`.\n    pub fn code(self) -> &'static str {\n        self.meta().code\n    }\n}\n");
     let target = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rules.rs");
     std::fs::write(target, out).expect("OUT_DIR is writable");
@@ -59,9 +61,7 @@ fn main() {
 fn rule_code(stem: &str) -> Option<String> {
     let (code, name) = stem.split_once('_')?;
     let bytes = code.as_bytes();
-    let well_formed = bytes.len() == 5
-        && bytes[..2].iter().all(u8::is_ascii_lowercase)
-        && bytes[2..].iter().all(u8::is_ascii_digit)
-        && !name.is_empty();
+    let well_formed =
+        bytes.len() == 5 && bytes[..2].iter().all(u8::is_ascii_lowercase) && bytes[2..].iter().all(u8::is_ascii_digit) && !name.is_empty();
     well_formed.then(|| code.to_ascii_uppercase())
 }

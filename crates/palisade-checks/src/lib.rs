@@ -30,9 +30,7 @@ use std::sync::Arc;
 /// `.checks(..)` or `.select_rules(..)`.
 pub fn scanner(target: palisade_http::Url) -> palisade_engine::Scanner {
     let detector = palisade_detect::Detector::builtin();
-    palisade_engine::Scanner::new(target)
-        .checks(active_checks(None), passive_checks(None))
-        .redact_with(move |s| detector.redact(s))
+    palisade_engine::Scanner::new(target).checks(active_checks(None), passive_checks(None)).redact_with(move |s| detector.redact(s))
 }
 
 /// All active checks, optionally limited to some categories.
@@ -105,11 +103,7 @@ pub fn passive_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn PassiveChe
 
 /// Categories that have at least one implemented check.
 pub fn implemented_categories() -> Vec<Category> {
-    let mut cats: Vec<Category> = active_checks(None)
-        .iter()
-        .map(|c| c.category())
-        .chain(passive_checks(None).iter().map(|c| c.category()))
-        .collect();
+    let mut cats: Vec<Category> = active_checks(None).iter().map(|c| c.category()).chain(passive_checks(None).iter().map(|c| c.category())).collect();
     cats.sort();
     cats.dedup();
     cats

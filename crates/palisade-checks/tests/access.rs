@@ -18,9 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod finding_snap;
 mod support;
 
-const MINE: &[&str] = &[
-    "AU002", "AU003", "AU004", "AU005", "AU006", "BO001", "BO002", "BF002", "PA001", "PA002", "PA003",
-];
+const MINE: &[&str] = &["AU002", "AU003", "AU004", "AU005", "AU006", "BO001", "BO002", "BF002", "PA001", "PA002", "PA003"];
 
 async fn scan(base: &str, identities: BTreeMap<String, Credentials>) -> Report {
     support::run(support::scanner(base).identities(identities).select_rules(MINE.iter().copied())).await
@@ -147,8 +145,7 @@ fn caller(headers: &HeaderMap) -> Option<&'static str> {
 
 async fn list_docs(headers: HeaderMap) -> Response {
     let Some(user) = caller(&headers) else { return StatusCode::UNAUTHORIZED.into_response() };
-    let docs: Vec<Value> =
-        DOCS.iter().filter(|d| d.1 == user).map(|(id, owner, title)| json!({"id": id, "owner": owner, "title": title})).collect();
+    let docs: Vec<Value> = DOCS.iter().filter(|d| d.1 == user).map(|(id, owner, title)| json!({"id": id, "owner": owner, "title": title})).collect();
     Json(json!({"docs": docs})).into_response()
 }
 

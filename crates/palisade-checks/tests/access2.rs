@@ -166,7 +166,11 @@ fn route_of(req: &Request) -> String {
     let raw = rewritten.unwrap_or_else(|| req.uri().path());
     let p = raw.split('?').next().unwrap_or("").to_ascii_lowercase();
     let p = p.strip_suffix(".json").unwrap_or(&p).to_string();
-    if p.len() > 1 { p.trim_end_matches('/').to_string() } else { p }
+    if p.len() > 1 {
+        p.trim_end_matches('/').to_string()
+    } else {
+        p
+    }
 }
 
 /// Where the auth gate looks.
@@ -187,7 +191,11 @@ async fn reports(State(gate): State<Gate>, req: Request) -> Response {
     let own_path = {
         let p = req.uri().path().to_ascii_lowercase();
         let p = p.strip_suffix(".json").unwrap_or(&p).to_string();
-        if p.len() > 1 { p.trim_end_matches('/').to_string() } else { p }
+        if p.len() > 1 {
+            p.trim_end_matches('/').to_string()
+        } else {
+            p
+        }
     };
     let gated = match gate {
         Gate::RawPath => req.uri().path() == PROTECTED,
@@ -267,9 +275,7 @@ async fn a_catch_all_page_behind_the_variants_is_not_a_bypass() {
         .route("/openapi.json", get(|| async { ([("content-type", "application/json")], SPEC) }))
         .route(
             PROTECTED,
-            get(|| async {
-                (StatusCode::UNAUTHORIZED, [("www-authenticate", "Bearer realm=\"fixture\"")], Json(json!({"error": "unauthorized"})))
-            }),
+            get(|| async { (StatusCode::UNAUTHORIZED, [("www-authenticate", "Bearer realm=\"fixture\"")], Json(json!({"error": "unauthorized"}))) }),
         )
         .fallback(move |req: Request| {
             log.lock().unwrap().push(req.uri().path().to_string());

@@ -91,7 +91,11 @@ async fn encoded_traversal_in_a_document_id_is_reported_on_the_vulnerable_demo_a
     server.shutdown().await;
     assert!(findings(&report, "BO003").is_empty(), "{:#?}", report.findings);
     // It did get to the traversal probes (the two documents were readable).
-    assert!(log.iter().any(|r| r.uri.starts_with("/api/v1/vault/documents/") && r.uri.contains("..%2f")), "hardened twin was probed: {:?}", log.iter().filter(|r| r.uri.contains("documents")).map(|r| &r.uri).collect::<Vec<_>>());
+    assert!(
+        log.iter().any(|r| r.uri.starts_with("/api/v1/vault/documents/") && r.uri.contains("..%2f")),
+        "hardened twin was probed: {:?}",
+        log.iter().filter(|r| r.uri.contains("documents")).map(|r| &r.uri).collect::<Vec<_>>()
+    );
 }
 
 /// Answers `/files/{*rest}` with the object named by the last path component:
@@ -183,7 +187,8 @@ async fn mass_assignment_is_proven_only_in_active_mode_and_not_on_the_hardened_t
     let log = server.requests();
     server.shutdown().await;
     support::assert_quiet(&report, Rule::PA004);
-    let writes: Vec<String> = log.iter().filter(|r| !matches!(r.method.as_str(), "GET" | "HEAD" | "OPTIONS")).map(|r| format!("{} {}", r.method, r.uri)).collect();
+    let writes: Vec<String> =
+        log.iter().filter(|r| !matches!(r.method.as_str(), "GET" | "HEAD" | "OPTIONS")).map(|r| format!("{} {}", r.method, r.uri)).collect();
     assert!(writes.is_empty(), "default scan wrote: {writes:?}");
 
     // Active scan of the vulnerable twin: POST with one extra property, GET it back, DELETE it.

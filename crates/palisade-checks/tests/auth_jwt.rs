@@ -157,20 +157,17 @@ fn me_app(checks_exp: bool) -> Router {
      "components":{"securitySchemes":{"Bearer":{"type":"http","scheme":"bearer"}}},"security":[{"Bearer":[]}],
      "paths":{"/api/me":{"get":{"responses":{"200":{"description":"ok"},"401":{"description":"no"}}}}}}"#;
     let me = move |headers: HeaderMap| async move {
-        let claims = headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .and_then(|t| {
-                let (input, sig) = t.rsplit_once('.')?;
-                let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"secret").unwrap();
-                mac.update(input.as_bytes());
-                mac.verify_slice(&URL_SAFE_NO_PAD.decode(sig).ok()?).ok()?;
-                serde_json::from_slice::<Value>(&URL_SAFE_NO_PAD.decode(input.split('.').nth(1)?).ok()?).ok()
-            });
+        let claims = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).and_then(|t| {
+            let (input, sig) = t.rsplit_once('.')?;
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"secret").unwrap();
+            mac.update(input.as_bytes());
+            mac.verify_slice(&URL_SAFE_NO_PAD.decode(sig).ok()?).ok()?;
+            serde_json::from_slice::<Value>(&URL_SAFE_NO_PAD.decode(input.split('.').nth(1)?).ok()?).ok()
+        });
         match claims {
             Some(c) if !checks_exp || c["exp"].as_i64().is_some_and(|e| e > now()) => Json(json!({"user": c["sub"], "role": "user"})).into_response(),
-            _ => (StatusCode::UNAUTHORIZED, [("www-authenticate", "Bearer error=\"invalid_token\"")], Json(json!({"error": "unauthorized"}))).into_response(),
+            _ => (StatusCode::UNAUTHORIZED, [("www-authenticate", "Bearer error=\"invalid_token\"")], Json(json!({"error": "unauthorized"})))
+                .into_response(),
         }
     };
     Router::new().route("/openapi.json", get(|| async { ([("content-type", "application/json")], SPEC) })).route("/api/me", get(me))
@@ -200,7 +197,10 @@ async fn expired_copy_of_a_cracked_token_is_accepted_only_where_exp_is_not_check
     assert!(report.exchanges.iter().all(|e| matches!(e.method.as_str(), "GET" | "HEAD" | "OPTIONS")), "read-only");
     // The forged copy's exp depends on the clock: its masked form is scrubbed.
     let forged = f.evidence.excerpt.split("Bearer ").nth(1).and_then(|r| r.split(" (exp").next()).unwrap().to_string();
-    insta::assert_snapshot!("AU013_expired_token_accepted", finding_snap::render(&report.findings, "AU013", &[(base.as_str(), "<origin>"), (forged.as_str(), "<masked-token>")]));
+    insta::assert_snapshot!(
+        "AU013_expired_token_accepted",
+        finding_snap::render(&report.findings, "AU013", &[(base.as_str(), "<origin>"), (forged.as_str(), "<masked-token>")])
+    );
 
     // The fixed server checks exp: cracked (AU003) but no AU013.
     let (base, handle) = serve(me_app(true)).await;
@@ -285,8 +285,11 @@ fn challenge_app(scheme: &'static str) -> Router {
         .route(
             "/openapi.json",
             get(|| async {
-                ([("content-type", "application/json")], r#"{"openapi":"3.0.3","info":{"title":"c","version":"1"},"paths":{
-                 "/api/private":{"get":{"responses":{"200":{"description":"ok"},"401":{"description":"no"}}}}}}"#)
+                (
+                    [("content-type", "application/json")],
+                    r#"{"openapi":"3.0.3","info":{"title":"c","version":"1"},"paths":{
+                 "/api/private":{"get":{"responses":{"200":{"description":"ok"},"401":{"description":"no"}}}}}}"#,
+                )
             }),
         )
 }

@@ -73,11 +73,7 @@ fn json_response(status: u16, body: Vec<u8>) -> Response {
     (status, [("content-type", "application/json")], body).into_response()
 }
 
-async fn graphql(
-    State(s): State<Shared>,
-    method: Method,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+async fn graphql(State(s): State<Shared>, method: Method, Query(q): Query<HashMap<String, String>>) -> Response {
     let a = s.lock().unwrap().clone();
     if method == Method::POST {
         return json_response(200, a.batch);
@@ -95,18 +91,8 @@ async fn graphql(
 
 async fn list(State(s): State<Shared>, headers: HeaderMap) -> Response {
     let a = s.lock().unwrap().clone();
-    let who = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("")
-        .to_string();
-    let body = a
-        .lists
-        .get(&who)
-        .or_else(|| a.lists.get(""))
-        .cloned()
-        .unwrap_or_default();
+    let who = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("").to_string();
+    let body = a.lists.get(&who).or_else(|| a.lists.get("")).cloned().unwrap_or_default();
     json_response(200, body)
 }
 
@@ -117,11 +103,7 @@ async fn detail(State(s): State<Shared>, Path(id): Path<String>) -> Response {
 }
 
 async fn not_found(uri: Uri) -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        format!("no route for {}", uri.path()),
-    )
-        .into_response()
+    (StatusCode::NOT_FOUND, format!("no route for {}", uri.path())).into_response()
 }
 
 struct Server {
@@ -133,11 +115,7 @@ struct Server {
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
     SERVER.get_or_init(|| {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let answers: Shared = Arc::default();
         let app = Router::new()
             .route("/graphql", get(graphql).post(graphql))
@@ -146,9 +124,7 @@ fn server() -> &'static Server {
             .route("/items/{id}", get(detail))
             .fallback(not_found)
             .with_state(answers.clone());
-        let listener = rt
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
+        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let base = format!("http://{}/", listener.local_addr().unwrap());
         rt.spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -172,12 +148,7 @@ const SPEC: &str = r#"{
 /// Slowest acceptable scan of this tiny API (debug build, busy box).
 const MAX_SCAN_TIME: Duration = Duration::from_secs(20);
 
-fn scan(
-    answers: Answers,
-    checks: Vec<Arc<dyn Check>>,
-    with_spec: bool,
-    post: bool,
-) -> Result<Report, TestCaseError> {
+fn scan(answers: Answers, checks: Vec<Arc<dyn Check>>, with_spec: bool, post: bool) -> Result<Report, TestCaseError> {
     // Tests share the server: one scan at a time.
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -189,12 +160,7 @@ fn scan(
     let mut scanner = Scanner::new(target)
         .checks(checks, palisade_checks::passive_checks(None))
         .redact_with(move |t| detector.redact(t))
-        .settings(ScanSettings {
-            discovery: DiscoveryProfile::Off,
-            crawl_limit: 20,
-            tool_version: "fuzz".into(),
-            ..ScanSettings::default()
-        })
+        .settings(ScanSettings { discovery: DiscoveryProfile::Off, crawl_limit: 20, tool_version: "fuzz".into(), ..ScanSettings::default() })
         .identities(BTreeMap::from([
             ("alice".to_string(), Credentials::new().bearer("tok-alice")),
             ("bob".to_string(), Credentials::new().bearer("tok-bob")),
@@ -207,10 +173,7 @@ fn scan(
             }
         });
     if with_spec {
-        scanner = scanner.spec(SpecInput::Bytes {
-            bytes: SPEC.as_bytes().to_vec(),
-            source: "fuzz.json".into(),
-        });
+        scanner = scanner.spec(SpecInput::Bytes { bytes: SPEC.as_bytes().to_vec(), source: "fuzz.json".into() });
     }
     let started = Instant::now();
     let report = s.rt.block_on(scanner.run());
@@ -221,12 +184,7 @@ fn scan(
         Err(e) => return Err(TestCaseError::fail(format!("scan failed: {e}"))),
     };
     for e in &report.health.check_errors {
-        prop_assert!(
-            !e.message.contains("panicked"),
-            "{} panicked: {}",
-            e.check,
-            e.message
-        );
+        prop_assert!(!e.message.contains("panicked"), "{} panicked: {}", e.check, e.message);
     }
     Ok(report)
 }
@@ -237,11 +195,7 @@ fn assert_no_secret(report: &Report, secrets: &[String]) -> Result<(), TestCaseE
         if let Some(at) = text.find(secret.as_str()) {
             let from = text.floor_char_boundary(at.saturating_sub(300));
             let to = text.ceil_char_boundary((at + secret.len() + 100).min(text.len()));
-            prop_assert!(
-                false,
-                "{secret} is in the report: ...{}...",
-                &text[from..to]
-            );
+            prop_assert!(false, "{secret} is in the report: ...{}...", &text[from..to]);
         }
     }
     Ok(())
@@ -252,11 +206,7 @@ fn assert_no_secret(report: &Report, secrets: &[String]) -> Result<(), TestCaseE
 // ---------------------------------------------------------------------------
 
 fn secret() -> impl Strategy<Value = String> {
-    "[A-Za-z0-9]{24,40}"
-        .prop_map(|s| format!("sk_live_{s}"))
-        .prop_filter("placeholder-looking", |s| {
-            !palisade_detect::looks_placeholder(s)
-        })
+    "[A-Za-z0-9]{24,40}".prop_map(|s| format!("sk_live_{s}")).prop_filter("placeholder-looking", |s| !palisade_detect::looks_placeholder(s))
 }
 
 fn text(secret: String) -> impl Strategy<Value = String> {
@@ -286,24 +236,8 @@ fn value(secret: String) -> impl Strategy<Value = Value> {
     scalar(secret).prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::vec(
-                (
-                    prop::sample::select(vec![
-                        "id",
-                        "data",
-                        "errors",
-                        "message",
-                        "__typename",
-                        "items",
-                        "x"
-                    ]),
-                    inner
-                ),
-                0..6
-            )
-            .prop_map(|kv| Value::Object(
-                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-            )),
+            prop::collection::vec((prop::sample::select(vec!["id", "data", "errors", "message", "__typename", "items", "x"]), inner), 0..6)
+                .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
         ]
     })
 }
@@ -401,25 +335,8 @@ fn detail_answer(secret: String) -> impl Strategy<Value = (u16, Vec<u8>)> {
 
 fn graphql_case() -> impl Strategy<Value = (Answers, String)> {
     secret().prop_flat_map(|s| {
-        (
-            typename_answer(s.clone()),
-            errors_answer(s.clone()),
-            typename_answer(s.clone()),
-            batch_answer(s.clone()),
-            Just(s),
-        )
-            .prop_map(|(typename, suggestion, mutation, batch, s)| {
-                (
-                    Answers {
-                        typename,
-                        suggestion,
-                        mutation,
-                        batch,
-                        ..Answers::default()
-                    },
-                    s,
-                )
-            })
+        (typename_answer(s.clone()), errors_answer(s.clone()), typename_answer(s.clone()), batch_answer(s.clone()), Just(s))
+            .prop_map(|(typename, suggestion, mutation, batch, s)| (Answers { typename, suggestion, mutation, batch, ..Answers::default() }, s))
     })
 }
 
@@ -433,20 +350,8 @@ fn bola_case() -> impl Strategy<Value = (Answers, String)> {
             Just(s),
         )
             .prop_map(|(alice, bob, details, detail, s)| {
-                let lists = HashMap::from([
-                    ("tok-alice".to_string(), alice.clone()),
-                    ("tok-bob".to_string(), bob),
-                    (String::new(), alice),
-                ]);
-                (
-                    Answers {
-                        lists,
-                        details: details.into_iter().collect(),
-                        detail,
-                        ..Answers::default()
-                    },
-                    s,
-                )
+                let lists = HashMap::from([("tok-alice".to_string(), alice.clone()), ("tok-bob".to_string(), bob), (String::new(), alice)]);
+                (Answers { lists, details: details.into_iter().collect(), detail, ..Answers::default() }, s)
             })
     })
 }
@@ -460,19 +365,13 @@ fn a_real_graphql_server_is_recognised() {
     // The harness reaches the parsers: suggestions are reported (IV009).
     let answers = Answers {
         typename: json!({"data": {"__typename": "Query"}}).to_string().into_bytes(),
-        suggestion: json!({"errors": [{"message": "Cannot query field \"usr\" on type \"Query\". Did you mean \"user\"?"}]})
-            .to_string()
-            .into_bytes(),
+        suggestion: json!({"errors": [{"message": "Cannot query field \"usr\" on type \"Query\". Did you mean \"user\"?"}]}).to_string().into_bytes(),
         mutation: json!({"errors": [{"message": "no"}]}).to_string().into_bytes(),
         batch: b"[]".to_vec(),
         ..Answers::default()
     };
     let report = scan(answers, vec![Arc::new(GraphqlSurface)], false, false).unwrap();
-    assert!(
-        report.findings.iter().any(|f| f.rule == "IV009"),
-        "{:?}",
-        report.findings
-    );
+    assert!(report.findings.iter().any(|f| f.rule == "IV009"), "{:?}", report.findings);
 }
 
 #[test]
@@ -480,37 +379,17 @@ fn a_cross_identity_leak_is_recognised() {
     // The harness reaches the BOLA parsers: Bob reads Alice's object (BO002).
     let list = |id: u32| json!([{"id": id, "name": "n"}]).to_string().into_bytes();
     let answers = Answers {
-        lists: HashMap::from([
-            ("tok-alice".to_string(), list(1)),
-            ("tok-bob".to_string(), list(2)),
-            (String::new(), list(1)),
-        ]),
+        lists: HashMap::from([("tok-alice".to_string(), list(1)), ("tok-bob".to_string(), list(2)), (String::new(), list(1))]),
         details: HashMap::from([
-            (
-                "1".to_string(),
-                (
-                    200,
-                    json!({"id": 1, "owner": "alice"}).to_string().into_bytes(),
-                ),
-            ),
-            (
-                "2".to_string(),
-                (
-                    200,
-                    json!({"id": 2, "owner": "bob"}).to_string().into_bytes(),
-                ),
-            ),
+            ("1".to_string(), (200, json!({"id": 1, "owner": "alice"}).to_string().into_bytes())),
+            ("2".to_string(), (200, json!({"id": 2, "owner": "bob"}).to_string().into_bytes())),
         ]),
         detail: (404, b"{}".to_vec()),
         ..Answers::default()
     };
     let checks: Vec<Arc<dyn Check>> = vec![Arc::new(CrossIdentity), Arc::new(SequentialIds)];
     let report = scan(answers, checks, true, false).unwrap();
-    assert!(
-        report.findings.iter().any(|f| f.rule == "BO002"),
-        "{:?}",
-        report.findings
-    );
+    assert!(report.findings.iter().any(|f| f.rule == "BO002"), "{:?}", report.findings);
 }
 
 proptest! {
@@ -552,9 +431,7 @@ fn clipped_excerpts_do_not_leak_most_of_a_key() {
     // The key starts 31 characters before the clip point.
     let pad = "a".repeat(120 - 31 - prefix.len() - 1);
     let answers = Answers {
-        typename: json!({"data": {"__typename": "Query"}})
-            .to_string()
-            .into_bytes(),
+        typename: json!({"data": {"__typename": "Query"}}).to_string().into_bytes(),
         suggestion: b"{}".to_vec(),
         mutation: format!(r#"{prefix}{pad} {key} "}}"#).into_bytes(),
         batch: b"[]".to_vec(),
@@ -566,10 +443,7 @@ fn clipped_excerpts_do_not_leak_most_of_a_key() {
     let random = &key["sk_live_".len()..];
     for window in 0..=random.len() - 12 {
         let piece = &random[window..window + 12];
-        assert!(
-            !text.contains(piece),
-            "12 consecutive key characters ({piece}) are in the report"
-        );
+        assert!(!text.contains(piece), "12 consecutive key characters ({piece}) are in the report");
     }
 }
 
@@ -586,22 +460,11 @@ fn ids_that_are_secrets_stay_out_of_the_report() {
     let key = "sk_live_Xgo8O3AnN6zAZG726pGJpCVX";
     let answers = Answers {
         lists: HashMap::from([
-            (
-                "tok-alice".to_string(),
-                json!([{"id": key}]).to_string().into_bytes(),
-            ),
-            (
-                "tok-bob".to_string(),
-                json!([{"id": "2"}]).to_string().into_bytes(),
-            ),
+            ("tok-alice".to_string(), json!([{"id": key}]).to_string().into_bytes()),
+            ("tok-bob".to_string(), json!([{"id": "2"}]).to_string().into_bytes()),
             (String::new(), json!([{"id": "2"}]).to_string().into_bytes()),
         ]),
-        detail: (
-            200,
-            json!({"id": key, "owner": "alice"})
-                .to_string()
-                .into_bytes(),
-        ),
+        detail: (200, json!({"id": key, "owner": "alice"}).to_string().into_bytes()),
         ..Answers::default()
     };
     let checks: Vec<Arc<dyn Check>> = vec![Arc::new(CrossIdentity)];
@@ -609,9 +472,6 @@ fn ids_that_are_secrets_stay_out_of_the_report() {
     let text = serde_json::to_string(&report).unwrap();
     if let Some(at) = text.find(key) {
         let from = text.floor_char_boundary(at.saturating_sub(120));
-        panic!(
-            "the key is in the report: ...{}",
-            &text[from..at + key.len()]
-        );
+        panic!("the key is in the report: ...{}", &text[from..at + key.len()]);
     }
 }

@@ -26,15 +26,13 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use palisade_checks::checks::support::list_ids;
+use palisade_checks::checks::authentication::jwt::{find_jwts, Jwt};
+use palisade_checks::checks::data_exposure::key_reveal::{creation_reveal_finding, forbids_storage, key_material_property};
 use palisade_checks::checks::input_validation::graphql::is_batch_answer;
 use palisade_checks::checks::input_validation::injection::{boolean_signal, error_signals, html_context, Shape};
-use palisade_checks::checks::authentication::jwt::{find_jwts, Jwt};
-use palisade_checks::checks::data_exposure::key_reveal::{
-    creation_reveal_finding, forbids_storage, key_material_property,
-};
 use palisade_checks::checks::property_authorization::mass_assignment::sample_from_schema;
 use palisade_checks::checks::ssrf::probes::{judge_internal, InternalEvidence};
+use palisade_checks::checks::support::list_ids;
 use palisade_http::{ProbeRequest, Response, Url};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -117,17 +115,8 @@ fn json_value() -> impl Strategy<Value = Value> {
     scalar().prop_recursive(6, 96, 8, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-            prop::collection::vec(
-                (
-                    prop_oneof![
-                        prop::sample::select(KEYS).prop_map(str::to_string),
-                        "[a-z]{1,6}"
-                    ],
-                    inner
-                ),
-                0..8
-            )
-            .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
+            prop::collection::vec((prop_oneof![prop::sample::select(KEYS).prop_map(str::to_string), "[a-z]{1,6}"], inner), 0..8)
+                .prop_map(|pairs| Value::Object(pairs.into_iter().collect::<Map<_, _>>())),
         ]
     })
 }
@@ -176,18 +165,9 @@ fn array_elements(v: &Value) -> usize {
 
 fn check_ids(body: &Value, field: &str) -> Result<Vec<String>, TestCaseError> {
     let ids = timed("list_ids", || list_ids(body, field))?;
-    prop_assert!(
-        ids.len() <= array_elements(body),
-        "{} ids from {} elements",
-        ids.len(),
-        array_elements(body)
-    );
+    prop_assert!(ids.len() <= array_elements(body), "{} ids from {} elements", ids.len(), array_elements(body));
     for id in &ids {
-        prop_assert!(
-            !id.is_empty() && id.len() <= 200,
-            "id of {} bytes",
-            id.len()
-        );
+        prop_assert!(!id.is_empty() && id.len() <= 200, "id of {} bytes", id.len());
     }
     Ok(ids)
 }
@@ -207,13 +187,11 @@ fn id_value() -> impl Strategy<Value = (Value, Option<String>)> {
         }),
         any::<i64>().prop_map(|n| (json!(n), Some(n.to_string()))),
         any::<u64>().prop_map(|n| (json!(n), Some(n.to_string()))),
-        any::<f64>()
-            .prop_filter("finite", |f| f.is_finite())
-            .prop_map(|f| {
-                let v = json!(f);
-                let s = v.to_string();
-                (v, Some(s))
-            }),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| {
+            let v = json!(f);
+            let s = v.to_string();
+            (v, Some(s))
+        }),
         Just((Value::Null, None)),
         Just((json!(""), None)),
         Just((json!(true), None)),
@@ -322,12 +300,7 @@ fn batch_item() -> impl Strategy<Value = Value> {
 /// The property `is_batch_answer` decides, written out independently.
 fn is_batch_oracle(body: &[u8]) -> bool {
     match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Array(items)) => {
-            items.len() == 2
-                && items
-                    .iter()
-                    .all(|i| matches!(i.get("data"), Some(d) if !d.is_null()))
-        }
+        Ok(Value::Array(items)) => items.len() == 2 && items.iter().all(|i| matches!(i.get("data"), Some(d) if !d.is_null())),
         _ => false,
     }
 }
@@ -371,12 +344,7 @@ fn jwt_token() -> impl Strategy<Value = String> {
         .prop_map(|(alg, claims, sig)| {
             let header = json!({"alg": alg, "typ": "JWT"});
             let claims = Value::Object(claims.into_iter().collect());
-            format!(
-                "{}.{}.{}",
-                b64(&header),
-                b64(&claims),
-                URL_SAFE_NO_PAD.encode(sig)
-            )
+            format!("{}.{}.{}", b64(&header), b64(&claims), URL_SAFE_NO_PAD.encode(sig))
         })
 }
 
@@ -400,10 +368,7 @@ fn check_jwts(text: &str) -> Result<(), TestCaseError> {
     let found = timed("find_jwts", || find_jwts(text))?;
     prop_assert!(found.len() <= 10, "{} tokens from one text", found.len());
     for jwt in &found {
-        prop_assert!(
-            text.contains(jwt.raw.as_str()),
-            "token not taken from the text"
-        );
+        prop_assert!(text.contains(jwt.raw.as_str()), "token not taken from the text");
         prop_assert_eq!(jwt.raw.matches('.').count(), 2);
         prop_assert!(jwt.raw.len() <= 16 * 1024);
         prop_assert!(jwt.header.get("alg").is_some_and(Value::is_string));
@@ -548,14 +513,7 @@ fn response() -> impl Strategy<Value = Response> {
         any::<u16>(),
         prop::collection::vec(
             (
-                prop::sample::select(vec![
-                    "Content-Type",
-                    "content-type",
-                    "X-Content-Type-Options",
-                    "Cache-Control",
-                    "Set-Cookie",
-                    "X",
-                ]),
+                prop::sample::select(vec!["Content-Type", "content-type", "X-Content-Type-Options", "Cache-Control", "Set-Cookie", "X"]),
                 header_value(),
             ),
             0..5,
@@ -565,10 +523,7 @@ fn response() -> impl Strategy<Value = Response> {
         .prop_map(|(status, headers, body)| Response {
             exchange_id: 1,
             status,
-            headers: headers
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
+            headers: headers.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             body: body.into(),
             truncated: false,
             url: url(),

@@ -20,8 +20,7 @@
 //! run N times as many cases.
 
 use palisade_checks::checks::encryption::tls::{
-    accepts_legacy, assess, chosen_suite, client_hello, is_server_hello_for, plaintext_self_links,
-    server_hello_choice, TlsFacts,
+    accepts_legacy, assess, chosen_suite, client_hello, is_server_hello_for, plaintext_self_links, server_hello_choice, TlsFacts,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -43,12 +42,7 @@ fn choice_oracle(b: &[u8]) -> Option<(u16, u16)> {
         return None;
     }
     let at = 44 + b[43] as usize;
-    (b.len() >= at + 2).then(|| {
-        (
-            u16::from_be_bytes([b[9], b[10]]),
-            u16::from_be_bytes([b[at], b[at + 1]]),
-        )
-    })
+    (b.len() >= at + 2).then(|| (u16::from_be_bytes([b[9], b[10]]), u16::from_be_bytes([b[at], b[at + 1]])))
 }
 
 /// A ServerHello record choosing `suite`, with a `sid_len`-byte session id.
@@ -150,9 +144,7 @@ proptest! {
 /// The suites a ClientHello offers, read back from its bytes.
 fn offered_suites(hello: &[u8]) -> Vec<u16> {
     let n = u16::from_be_bytes([hello[44], hello[45]]) as usize / 2;
-    (0..n)
-        .map(|i| u16::from_be_bytes([hello[46 + 2 * i], hello[47 + 2 * i]]))
-        .collect()
+    (0..n).map(|i| u16::from_be_bytes([hello[46 + 2 * i], hello[47 + 2 * i]])).collect()
 }
 
 proptest! {
@@ -188,12 +180,7 @@ fn real_certs() -> &'static Vec<Vec<u8>> {
         let mut out = Vec::new();
         let leaf = |names: Vec<String>| {
             let key = KeyPair::generate().unwrap();
-            CertificateParams::new(names)
-                .unwrap()
-                .self_signed(&key)
-                .unwrap()
-                .der()
-                .to_vec()
+            CertificateParams::new(names).unwrap().self_signed(&key).unwrap().der().to_vec()
         };
         out.push(leaf(vec!["api.example.test".into()]));
         out.push(leaf(vec!["127.0.0.1".into(), "*.example.test".into()]));
@@ -203,14 +190,7 @@ fn real_certs() -> &'static Vec<Vec<u8>> {
         out.push(ca.self_signed(&ca_key).unwrap().der().to_vec());
         let issuer = Issuer::new(ca, ca_key);
         let key = KeyPair::generate().unwrap();
-        out.push(
-            CertificateParams::new(vec!["api.example.test".to_string()])
-                .unwrap()
-                .signed_by(&key, &issuer)
-                .unwrap()
-                .der()
-                .to_vec(),
-        );
+        out.push(CertificateParams::new(vec!["api.example.test".to_string()]).unwrap().signed_by(&key, &issuer).unwrap().der().to_vec());
         let key = KeyPair::generate().unwrap();
         let mut old = CertificateParams::new(vec!["old.example.test".to_string()]).unwrap();
         old.not_before = time::OffsetDateTime::from_unix_timestamp(0).unwrap();
@@ -285,13 +265,7 @@ proptest! {
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-    })
+    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap())
 }
 
 /// How the fake server delivers its answer.
@@ -305,16 +279,11 @@ struct Delivery {
 }
 
 fn delivery() -> impl Strategy<Value = Delivery> {
-    (
-        server_answer(),
-        prop::collection::vec(1usize..64, 1..6),
-        any::<bool>(),
-    )
-        .prop_map(|(answer, chunks, hold_open)| Delivery {
-            answer,
-            chunks,
-            hold_open,
-        })
+    (server_answer(), prop::collection::vec(1usize..64, 1..6), any::<bool>()).prop_map(|(answer, chunks, hold_open)| Delivery {
+        answer,
+        chunks,
+        hold_open,
+    })
 }
 
 /// A one-connection server on 127.0.0.1 that reads the ClientHello, then
@@ -452,10 +421,7 @@ fn silent_and_dribbling_servers_hit_the_timeout() {
             assert!(r.is_err() || r == Ok(false), "{r:?}");
             started.elapsed()
         });
-        assert!(
-            elapsed < Duration::from_secs(3),
-            "dribble={dribble}: {elapsed:?}"
-        );
+        assert!(elapsed < Duration::from_secs(3), "dribble={dribble}: {elapsed:?}");
     }
 }
 
@@ -517,9 +483,5 @@ fn repeated_scheme_prefixes_are_scanned_in_linear_time() {
     let links = plaintext_self_links(&text, "127.0.0.1", 3);
     assert!(links.is_empty());
     let elapsed = started.elapsed();
-    assert!(
-        elapsed < Duration::from_secs(2),
-        "{} bytes took {elapsed:?}",
-        text.len()
-    );
+    assert!(elapsed < Duration::from_secs(2), "{} bytes took {elapsed:?}", text.len());
 }

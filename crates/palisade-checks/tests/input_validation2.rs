@@ -28,8 +28,7 @@ const MINE: &[Category] = &[Category::InputValidation];
 const NEW_RULES: &[&str] = &["IV005", "IV006", "IV007", "IV008", "IV009", "IV010", "IV011"];
 
 async fn scan_with(base: &str, spec: Option<SpecInput>, policy: MethodPolicy) -> Report {
-    let mut scanner =
-        support::scanner(base).engine_with(|e| e.policy = policy).checks(active_checks(Some(MINE)), passive_checks(Some(MINE)));
+    let mut scanner = support::scanner(base).engine_with(|e| e.policy = policy).checks(active_checks(Some(MINE)), passive_checks(Some(MINE)));
     if let Some(spec) = spec {
         scanner = scanner.spec(spec);
     }
@@ -115,8 +114,7 @@ async fn vulnerable_demo_shows_injection_xss_csrf_and_graphql_signals() {
 async fn hardened_twin_shows_none_of_them() {
     let server = DemoServer::start(DemoConfig { hardened: true }).await.unwrap();
     let report = scan(&server.base_url(), None).await;
-    let found: Vec<String> =
-        mine(&report).iter().map(|f| format!("{} {}: {}", f.rule, f.endpoint, f.message)).collect();
+    let found: Vec<String> = mine(&report).iter().map(|f| format!("{} {}: {}", f.rule, f.endpoint, f.message)).collect();
     assert!(found.is_empty(), "hardened twin reports {found:?}");
     for f in &report.findings {
         assert!(f.severity <= Severity::Low, "hardened: {} {} {}", f.rule, f.severity, f.message);
@@ -138,9 +136,7 @@ async fn hardened_twin_new_routes_are_clean_for_every_check() {
     let server = DemoServer::start(DemoConfig { hardened: true }).await.unwrap();
     let report = support::scan(&server.base_url(), None, None).await;
     for f in &report.findings {
-        let ours = ["/api/v1/products", "/api/v1/greeting", "/api/v1/search", "/api/v1/feedback"]
-            .iter()
-            .any(|p| f.endpoint.ends_with(p));
+        let ours = ["/api/v1/products", "/api/v1/greeting", "/api/v1/search", "/api/v1/feedback"].iter().any(|p| f.endpoint.ends_with(p));
         assert!(!ours, "hardened twin: {} {} on {}: {}", f.rule, f.severity, f.endpoint, f.message);
         assert!(!NEW_RULES.contains(&f.rule.as_str()), "hardened twin: {} on {}: {}", f.rule, f.endpoint, f.message);
     }
@@ -213,9 +209,7 @@ fn items_app(vulnerable: bool) -> Router {
         } else {
             match raw.parse::<u32>() {
                 Ok(id) => vec![id],
-                Err(_) => {
-                    return (StatusCode::BAD_REQUEST, Json(json!({"error": "id must be an integer"}))).into_response()
-                }
+                Err(_) => return (StatusCode::BAD_REQUEST, Json(json!({"error": "id must be an integer"}))).into_response(),
             }
         };
         let rows: Vec<_> = rows.into_iter().map(|i| json!({"id": i, "name": format!("item {i}")})).collect();
@@ -232,12 +226,9 @@ fn items_app(vulnerable: bool) -> Router {
     let tokens = |Query(q): Query<HashMap<String, String>>| async move {
         let terms: Vec<String> = q
             .get("q")
-            .map(|q| {
-                q.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_lowercase).collect()
-            })
+            .map(|q| q.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_lowercase).collect())
             .unwrap_or_default();
-        let docs: Vec<&str> =
-            ["books", "2 pack"].into_iter().filter(|d| d.split(' ').any(|w| terms.iter().any(|t| t == w))).collect();
+        let docs: Vec<&str> = ["books", "2 pack"].into_iter().filter(|d| d.split(' ').any(|w| terms.iter().any(|t| t == w))).collect();
         Json(json!({"docs": docs}))
     };
     Router::new().route("/items/{id}", get(items)).route("/noisy", get(noisy)).route("/tokens", get(tokens))
@@ -252,21 +243,11 @@ async fn numeric_path_differential_is_reported_and_a_noisy_endpoint_or_a_parsed_
     assert!(find(&report, "IV006", "GET /noisy").is_none(), "noisy endpoint reported");
     // `books' OR '1'='2` finds the "2 pack" too, but so would any text with a 2: the controls tell.
     assert!(find(&report, "IV006", "GET /tokens").is_none(), "token search reported");
-    assert!(
-        log.lock().unwrap().iter().any(|(_, u)| u.starts_with("/tokens?q=books%27+OR+%273%27%3D%274")),
-        "control sent"
-    );
+    assert!(log.lock().unwrap().iter().any(|(_, u)| u.starts_with("/tokens?q=books%27+OR+%273%27%3D%274")), "control sent");
     // The quote probe hit the syntax error, recognised by the detector's SQL rules.
-    assert_eq!(
-        find(&report, "IV005", "GET /items/{id}").and_then(|f| f.detail.as_deref()),
-        Some("sql-error:postgres-error")
-    );
+    assert_eq!(find(&report, "IV005", "GET /items/{id}").and_then(|f| f.detail.as_deref()), Some("sql-error:postgres-error"));
     // The payloads went into the path segment, percent-encoded.
-    assert!(
-        log.lock().unwrap().iter().any(|(m, u)| m == "GET" && u == "/items/1%20OR%201%3D1"),
-        "{:?}",
-        log.lock().unwrap()
-    );
+    assert!(log.lock().unwrap().iter().any(|(m, u)| m == "GET" && u == "/items/1%20OR%201%3D1"), "{:?}", log.lock().unwrap());
     task.abort();
 
     let (base, _log, task) = serve(items_app(false)).await;
@@ -280,9 +261,7 @@ fn graphql_app(batching: bool) -> Router {
     let get_handler = |Query(q): Query<HashMap<String, String>>| async move {
         match q.get("query").map(String::as_str) {
             Some("{__typename}") => Json(json!({"data": {"__typename": "Query"}})).into_response(),
-            _ => {
-                (StatusCode::BAD_REQUEST, Json(json!({"errors": [{"message": "Cannot query field."}]}))).into_response()
-            }
+            _ => (StatusCode::BAD_REQUEST, Json(json!({"errors": [{"message": "Cannot query field."}]}))).into_response(),
         }
     };
     let post_handler = move |body: axum::body::Bytes| async move {
@@ -292,8 +271,7 @@ fn graphql_app(batching: bool) -> Router {
                 Json(serde_json::Value::Array(out)).into_response()
             }
             Ok(serde_json::Value::Array(_)) => {
-                (StatusCode::BAD_REQUEST, Json(json!({"errors": [{"message": "batching is disabled"}]})))
-                    .into_response()
+                (StatusCode::BAD_REQUEST, Json(json!({"errors": [{"message": "batching is disabled"}]}))).into_response()
             }
             _ => Json(json!({"data": {"__typename": "Query"}})).into_response(),
         }
@@ -316,11 +294,7 @@ async fn graphql_batching_is_probed_only_when_post_is_allowed() {
     let (base, log, task) = serve(graphql_app(true)).await;
     let report = scan(&base, None).await;
     support::assert_quiet(&report, Rule::IV011);
-    assert!(
-        log.lock().unwrap().iter().all(|(m, _)| matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS")),
-        "{:?}",
-        log.lock().unwrap()
-    );
+    assert!(log.lock().unwrap().iter().all(|(m, _)| matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS")), "{:?}", log.lock().unwrap());
 
     // POST allowed: one batch per GraphQL location that answered.
     let report = scan_with(&base, None, post_policy()).await;

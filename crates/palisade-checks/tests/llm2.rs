@@ -23,19 +23,15 @@ async fn scan(server: &DemoServer, profile: LlmProbeProfile, with_key: bool) -> 
     }
     // The hardened twin answers 429 past 20 requests/second.
     let checks = with_profile(active_checks(Some(LLM)), profile);
-    let scanner = support::scanner(&server.base_url())
-        .engine_with(|e| e.rate_per_sec = 15.0)
-        .identities(identities)
-        .checks(checks, passive_checks(Some(LLM)));
+    let scanner =
+        support::scanner(&server.base_url()).engine_with(|e| e.rate_per_sec = 15.0).identities(identities).checks(checks, passive_checks(Some(LLM)));
     support::run(scanner).await
 }
 
 fn find<'a>(report: &'a Report, rule: &str, endpoint: &str) -> &'a Finding {
-    report
-        .findings
-        .iter()
-        .find(|f| f.rule == rule && f.endpoint == endpoint)
-        .unwrap_or_else(|| panic!("{rule} on {endpoint} missing; got {:?}", report.findings.iter().map(|f| (&f.rule, &f.endpoint)).collect::<Vec<_>>()))
+    report.findings.iter().find(|f| f.rule == rule && f.endpoint == endpoint).unwrap_or_else(|| {
+        panic!("{rule} on {endpoint} missing; got {:?}", report.findings.iter().map(|f| (&f.rule, &f.endpoint)).collect::<Vec<_>>())
+    })
 }
 
 /// Prompts the server received: POSTs to the chat endpoint, GETs to /ask carrying a probe canary.
@@ -125,12 +121,7 @@ async fn standard_and_deep_profiles_add_jailbreak_encoding_and_indirect_probes_w
     assert!(posts <= palisade_http::TEXT_POST_MAX_PER_URL_DEEP as usize);
     for endpoint in [CHAT, ASK] {
         let ai004 = find(&report, "AI004", endpoint);
-        assert_eq!(
-            ai004.detail.as_deref(),
-            Some("override,dan-jailbreak,base64,indirect,rot13,token-smuggling,role-play"),
-            "{}",
-            ai004.message
-        );
+        assert_eq!(ai004.detail.as_deref(), Some("override,dan-jailbreak,base64,indirect,rot13,token-smuggling,role-play"), "{}", ai004.message);
     }
     server.shutdown().await;
 }

@@ -207,8 +207,7 @@ fn code_only(src: &str) -> String {
             }
             out.push(' ');
         } else if c == 'r'
-            && (!is_ident(i.checked_sub(1).and_then(|p| s.get(p)))
-                || (s[i - 1] == 'b' && !is_ident(i.checked_sub(2).and_then(|p| s.get(p)))))
+            && (!is_ident(i.checked_sub(1).and_then(|p| s.get(p))) || (s[i - 1] == 'b' && !is_ident(i.checked_sub(2).and_then(|p| s.get(p)))))
             && matches!(s[i + 1..].iter().find(|c| **c != '#'), Some('"'))
         {
             // r"..." / r#"..."# / br"...": ends at `"` followed by as many `#`.
@@ -261,8 +260,7 @@ async fn every_rule_fires_on_the_demo_or_has_its_own_fixture_pair_and_snapshot()
     let (vulnerable, vbase) = scan(DemoConfig { hardened: false }).await;
     let (hardened, _) = scan(DemoConfig { hardened: true }).await;
     let fired = rules_of(&vulnerable);
-    let gaps: Vec<String> =
-        Rule::ALL.iter().filter(|rule| !fired.contains(rule.code())).filter_map(|rule| own.gaps(*rule)).collect();
+    let gaps: Vec<String> = Rule::ALL.iter().filter(|rule| !fired.contains(rule.code())).filter_map(|rule| own.gaps(*rule)).collect();
     assert!(
         gaps.is_empty(),
         "every rule must fire on the vulnerable demo or have its own positive fixture, negative fixture and snapshot:\n  {}",

@@ -90,9 +90,8 @@ async fn scan_selecting(rule: &str) -> (Report, Vec<Hello>) {
     let mut params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
     params.distinguished_name.push(DnType::CommonName, "127.0.0.1");
     let cert = params.signed_by(&key, &ca).unwrap();
-    let server = palisade_demo::DemoServer::start_tls(palisade_demo::DemoConfig { hardened: false }, &cert.pem(), &key.serialize_pem())
-        .await
-        .unwrap();
+    let server =
+        palisade_demo::DemoServer::start_tls(palisade_demo::DemoConfig { hardened: false }, &cert.pem(), &key.serialize_pem()).await.unwrap();
     let upstream: std::net::SocketAddr = server.base_url().trim_start_matches("https://").trim_end_matches('/').parse().unwrap();
     let (base, seen) = counting_proxy(upstream).await;
     let report = support::run(support::scanner(&base).engine_with(|e| e.extra_roots = vec![ca_der]).select_rules([rule])).await;

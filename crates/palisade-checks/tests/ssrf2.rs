@@ -157,8 +157,12 @@ async fn default_scans_send_no_internal_address_payloads() {
     let requests = server.requests();
     assert!(requests.len() > 20);
     for r in &requests {
-        let decoded = Url::parse(&format!("http://demo{}", r.uri)).map(|u| u.query_pairs().map(|(_, v)| v.into_owned()).collect::<Vec<_>>().join(" ")).unwrap_or_default();
-        for internal in ["169.254.169.254", "metadata.google.internal", "2130706433", "0x7f000001", "0177.0.0.1", "0.0.0.0", "palisade-control.invalid"] {
+        let decoded = Url::parse(&format!("http://demo{}", r.uri))
+            .map(|u| u.query_pairs().map(|(_, v)| v.into_owned()).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default();
+        for internal in
+            ["169.254.169.254", "metadata.google.internal", "2130706433", "0x7f000001", "0177.0.0.1", "0.0.0.0", "palisade-control.invalid"]
+        {
             assert!(!decoded.contains(internal) && !r.uri.contains(internal), "default scan sent {internal}: {}", r.uri);
         }
     }

@@ -112,16 +112,19 @@ async fn vulnerable_demo_triggers_every_part_a_rule() {
 async fn hardened_demo_triggers_none_of_them() {
     let (report, _) = scan_demo(true).await;
     // The twin's published spec lists exactly what it serves: no drift.
-    let found: Vec<String> = report
-        .findings
-        .iter()
-        .map(|f| format!("{} {} on {}: {}", f.rule, f.severity, f.endpoint, f.message))
-        .collect();
+    let found: Vec<String> = report.findings.iter().map(|f| format!("{} {} on {}: {}", f.rule, f.severity, f.endpoint, f.message)).collect();
     assert!(found.is_empty(), "hardened twin reports {found:#?}");
     // The burst met the twin's limiter (429 or counting RateLimit-* headers); none of our checks failed.
-    let ours = ["input-validation/cors", "input-validation/dangerous-methods", "input-validation/graphql-introspection",
-        "rate-limiting/burst", "rate-limiting/page-size", "inventory/deprecated-operations", "inventory/old-versions",
-        "inventory/public-metrics"];
+    let ours = [
+        "input-validation/cors",
+        "input-validation/dangerous-methods",
+        "input-validation/graphql-introspection",
+        "rate-limiting/burst",
+        "rate-limiting/page-size",
+        "inventory/deprecated-operations",
+        "inventory/old-versions",
+        "inventory/public-metrics",
+    ];
     let failed: Vec<_> = report.health.check_errors.iter().filter(|e| ours.contains(&e.check.as_str())).collect();
     assert!(failed.is_empty(), "{failed:?}");
 }
@@ -156,9 +159,10 @@ fn page(query: &HashMap<String, String>, key: &str, cap: usize) -> Json<Value> {
 /// version twin, one deprecated operation still live, an actuator index.
 fn loose_router() -> Router {
     Router::new()
-        .route("/", get(|| async { Json(json!({"name": "loose"})) }).options(|| async {
-            ([(header::ALLOW, "GET, HEAD, OPTIONS")], StatusCode::NO_CONTENT)
-        }))
+        .route(
+            "/",
+            get(|| async { Json(json!({"name": "loose"})) }).options(|| async { ([(header::ALLOW, "GET, HEAD, OPTIONS")], StatusCode::NO_CONTENT) }),
+        )
         .route("/items", get(|Query(q): Query<HashMap<String, String>>| async move { page(&q, "limit", 5_000) }))
         .route("/capped", get(|Query(q): Query<HashMap<String, String>>| async move { page(&q, "per_page", 50) }))
         .route("/api/v2/orders", get(|| async { Json(json!({"orders": [], "version": 2})) }))

@@ -107,10 +107,8 @@ async fn unsigned_webhook_registration_and_plain_http_servers_come_from_the_spec
     assert!(report.findings.iter().any(|f| f.rule == "UC002" && f.message.contains("http://api.partner.example")));
     insta::assert_snapshot!("UC003_unsigned_webhook_registration", finding_snap::render(&report.findings, "UC003", &[(base.as_str(), "<origin>")]));
 
-    let good = spec(
-        "https://api.partner.example/v1",
-        serde_json::json!({"url": {"type": "string", "format": "uri"}, "signing_secret": {"type": "string"}}),
-    );
+    let good =
+        spec("https://api.partner.example/v1", serde_json::json!({"url": {"type": "string", "format": "uri"}, "signing_secret": {"type": "string"}}));
     let report = scan_url(&base, Some(SpecInput::Bytes { bytes: good, source: "good.json".into() })).await;
     support::assert_quiet(&report, Rule::UC003);
     assert!(report.findings.is_empty(), "{:?}", report.findings);

@@ -94,7 +94,8 @@ async fn vulnerable_demo_serves_a_dump_and_a_source_backup_and_unbounded_bodies_
     assert!(of(&report, "IN009").is_empty(), "{:#?}", of(&report, "IN009"));
 
     // Probes are anonymous GETs; RL004 sends nothing (the only POSTs of a default scan are the AI prompts).
-    let posts: HashSet<&str> = log.iter().filter(|r| r.method != "GET" && r.method != "HEAD" && r.method != "OPTIONS").map(|r| r.uri.as_str()).collect();
+    let posts: HashSet<&str> =
+        log.iter().filter(|r| r.method != "GET" && r.method != "HEAD" && r.method != "OPTIONS").map(|r| r.uri.as_str()).collect();
     assert!(posts.iter().all(|u| *u == "/api/v1/chat"), "{posts:?}");
     let probes = log.iter().filter(|r| r.uri == "/backup.sql" || r.uri == "/app.py.bak").count();
     assert!(probes >= 2, "{probes}");
@@ -242,7 +243,13 @@ async fn an_unversioned_api_is_reported_and_unbounded_request_schemas_are_listed
     // /users is bounded (maxLength, uuid, enum, maxItems, closed); the text/plain PUT is not JSON.
     assert_eq!(endpoints(&report, "RL004"), ["POST /orders"]);
     let orders = find(&report, "RL004", "POST /orders");
-    for field in ["(body) (open object)", "note (string, no maxLength)", "items (array, no maxItems)", "items[].sku (string, no maxLength)", "meta (open object)"] {
+    for field in [
+        "(body) (open object)",
+        "note (string, no maxLength)",
+        "items (array, no maxItems)",
+        "items[].sku (string, no maxLength)",
+        "meta (open object)",
+    ] {
         assert!(orders.message.contains(field), "{field} missing: {}", orders.message);
     }
     assert!(orders.message.contains("and 1 more"), "{}", orders.message);

@@ -301,7 +301,6 @@ async fn hsts_is_reported_over_tls_on_the_vulnerable_demo_and_not_on_the_hardene
     }
 }
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hardened_demo_over_https_with_a_trusted_certificate_grades_a() {
     let ca = test_ca();
@@ -309,7 +308,11 @@ async fn hardened_demo_over_https_with_a_trusted_certificate_grades_a() {
     let server = DemoServer::start_tls(DemoConfig { hardened: true }, &cert.0, &cert.1).await.unwrap();
     let report = scan_with(&server.base_url(), vec![ca.der.clone()], active_checks(None), passive_checks(None)).await;
     server.shutdown().await;
-    assert!(report.health.requests_sent > 10 && report.health.connection_errors == 0, "the scan must actually reach the HTTPS demo: {:?}", report.health);
+    assert!(
+        report.health.requests_sent > 10 && report.health.connection_errors == 0,
+        "the scan must actually reach the HTTPS demo: {:?}",
+        report.health
+    );
     let above_low: Vec<String> = report
         .findings
         .iter()
@@ -346,7 +349,11 @@ async fn tls_1_0_and_1_1_answered_with_a_server_hello_are_reported_and_refusal_b
     // rustls answers a legacy ClientHello with an alert.
     let server = DemoServer::start_tls(DemoConfig { hardened: true }, &good.0, &good.1).await.unwrap();
     let target = Url::parse(&server.base_url()).unwrap();
-    let engine = palisade_http::Engine::new(palisade_http::EngineConfig { request_timeout: std::time::Duration::from_secs(5), ..palisade_http::EngineConfig::for_target(&target) }).unwrap();
+    let engine = palisade_http::Engine::new(palisade_http::EngineConfig {
+        request_timeout: std::time::Duration::from_secs(5),
+        ..palisade_http::EngineConfig::for_target(&target)
+    })
+    .unwrap();
     for (version, _) in palisade_checks::checks::encryption::tls::LEGACY_VERSIONS {
         let accepted = palisade_checks::checks::encryption::tls::accepts_legacy(&engine, &target, version).await;
         assert_eq!(accepted, Ok(false), "version 0x{version:04x}");

@@ -5,7 +5,9 @@
 //! test runs `openssl s_server` limited to a CBC-SHA1 suite when the binary is
 //! present (CI does not depend on it).
 
-use palisade_checks::checks::encryption::tls::{chosen_suite, suites_of, TlsInspection, WeakClass, LEGACY_VERSIONS, MAX_TLS_CONNECTIONS, WEAK_SUITE_PROBES};
+use palisade_checks::checks::encryption::tls::{
+    chosen_suite, suites_of, TlsInspection, WeakClass, LEGACY_VERSIONS, MAX_TLS_CONNECTIONS, WEAK_SUITE_PROBES,
+};
 use palisade_checks::Rule;
 use palisade_core::{Report, Severity};
 use palisade_engine::Check;
@@ -30,10 +32,7 @@ fn cert() -> (String, String) {
 async fn scan_tls(base: &str) -> Report {
     let checks: Vec<Arc<dyn Check>> = vec![Arc::new(TlsInspection)];
     // Excerpts left unmasked, as this test always had them.
-    let scanner = support::scanner(base)
-        .settings_with(|s| s.crawl_limit = 10)
-        .checks(checks, vec![])
-        .redact_with(|s| s.to_string());
+    let scanner = support::scanner(base).settings_with(|s| s.crawl_limit = 10).checks(checks, vec![]).redact_with(|s| s.to_string());
     support::run(scanner).await
 }
 

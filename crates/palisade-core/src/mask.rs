@@ -45,12 +45,8 @@ pub fn fingerprint_with_key(key: &[u8], value: &str) -> String {
 /// Header names whose values are always masked when an exchange is recorded.
 pub fn is_sensitive_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-api-key" | "x-auth-token" | "x-csrf-token"
-    ) || ["key", "token", "secret", "password", "passwd", "session", "signature", "credential"]
-        .iter()
-        .any(|w| n.contains(w))
+    matches!(n.as_str(), "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-api-key" | "x-auth-token" | "x-csrf-token")
+        || ["key", "token", "secret", "password", "passwd", "session", "signature", "credential"].iter().any(|w| n.contains(w))
 }
 
 /// Mask a header or parameter value when its name says it is sensitive.

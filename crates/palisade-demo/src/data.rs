@@ -12,23 +12,11 @@ pub(crate) const COUNT: u32 = 5;
 pub(crate) const REVOKED_KEY: u32 = 5;
 
 const OWNERS: [(&str, &str, &str); 5] = [
-    (
-        "billing-service",
-        "alice.martin@acme-corp.example",
-        "Alice Martin",
-    ),
-    (
-        "reporting-job",
-        "bob.nguyen@acme-corp.example",
-        "Bob Nguyen",
-    ),
+    ("billing-service", "alice.martin@acme-corp.example", "Alice Martin"),
+    ("reporting-job", "bob.nguyen@acme-corp.example", "Bob Nguyen"),
     ("mobile-app", "carla.rossi@acme-corp.example", "Carla Rossi"),
     ("partner-sync", "dev.patel@acme-corp.example", "Dev Patel"),
-    (
-        "ci-deployer",
-        "erin.okafor@acme-corp.example",
-        "Erin Okafor",
-    ),
+    ("ci-deployer", "erin.okafor@acme-corp.example", "Erin Okafor"),
 ];
 
 fn owner(id: u32) -> (&'static str, &'static str, &'static str) {

@@ -74,9 +74,7 @@ pub fn fetcher_stats() -> FetcherStats {
 /// The canned answer for `http://169.254.169.254/<path>`, or `None` when the
 /// URL is not on the metadata address. Pure: no network.
 pub(crate) fn canned_metadata(url: &str) -> Option<Fetched> {
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("HTTP://"))?;
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("HTTP://"))?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     let host = authority.strip_suffix(":80").unwrap_or(authority);
@@ -87,28 +85,21 @@ pub(crate) fn canned_metadata(url: &str) -> Option<Fetched> {
     let path = if path.is_empty() { "/" } else { path };
     let text = |status: u16, body: &str| Fetched {
         status,
-        headers: vec![
-            ("Content-Type".into(), "text/plain".into()),
-            ("Server".into(), "EC2ws".into()),
-        ],
+        headers: vec![("Content-Type".into(), "text/plain".into()), ("Server".into(), "EC2ws".into())],
         body: body.to_string(),
     };
     Some(match path {
         "/" => text(200, "1.0\n2009-04-04\nlatest"),
         "/latest" | "/latest/" => text(200, "dynamic\nmeta-data\nuser-data"),
-        "/latest/meta-data" | "/latest/meta-data/" => text(
-            200,
-            "ami-id\nami-launch-index\nhostname\niam/\ninstance-id\ninstance-type\nlocal-hostname\nlocal-ipv4\nplacement/\nsecurity-groups",
-        ),
+        "/latest/meta-data" | "/latest/meta-data/" => {
+            text(200, "ami-id\nami-launch-index\nhostname\niam/\ninstance-id\ninstance-type\nlocal-hostname\nlocal-ipv4\nplacement/\nsecurity-groups")
+        }
         "/latest/meta-data/ami-id" => text(200, "ami-0demo0000palisade"),
         "/latest/meta-data/instance-id" => text(200, "i-0demo0palisade000"),
-        "/latest/meta-data/iam/security-credentials" | "/latest/meta-data/iam/security-credentials/" => {
-            text(200, "palisade-demo-role")
+        "/latest/meta-data/iam/security-credentials" | "/latest/meta-data/iam/security-credentials/" => text(200, "palisade-demo-role"),
+        p if p.starts_with("/computeMetadata/") => {
+            text(403, "Your client does not have permission to get URL /computeMetadata/v1/ from this server. Missing Metadata-Flavor:Google header.")
         }
-        p if p.starts_with("/computeMetadata/") => text(
-            403,
-            "Your client does not have permission to get URL /computeMetadata/v1/ from this server. Missing Metadata-Flavor:Google header.",
-        ),
         p if p.starts_with("/metadata/") => text(400, "{\"error\":\"Bad request. Required metadata header not specified\"}"),
         _ => text(404, "Not Found"),
     })
@@ -117,9 +108,7 @@ pub(crate) fn canned_metadata(url: &str) -> Option<Fetched> {
 /// Parses `http://HOST[:PORT][/path]` where HOST is loopback
 /// (`127.0.0.0/8`, `[::1]`, `localhost`). Returns the socket and path+query.
 pub(crate) fn parse_loopback_url(url: &str) -> Option<(SocketAddr, String)> {
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("HTTP://"))?;
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("HTTP://"))?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     if authority.contains('@') {
@@ -139,11 +128,7 @@ pub(crate) fn parse_loopback_url(url: &str) -> Option<(SocketAddr, String)> {
         Some(p) => p.parse().ok()?,
         None => 80,
     };
-    let ip: IpAddr = if host.eq_ignore_ascii_case("localhost") {
-        IpAddr::V4(Ipv4Addr::LOCALHOST)
-    } else {
-        host.parse().ok()?
-    };
+    let ip: IpAddr = if host.eq_ignore_ascii_case("localhost") { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { host.parse().ok()? };
     let loopback = match ip {
         IpAddr::V4(v4) => v4.is_loopback(),
         IpAddr::V6(v6) => v6 == Ipv6Addr::LOCALHOST,
@@ -152,11 +137,7 @@ pub(crate) fn parse_loopback_url(url: &str) -> Option<(SocketAddr, String)> {
         return None;
     }
     let path = tail.split('#').next().unwrap_or("");
-    let path = if path.is_empty() || path.starts_with('?') {
-        format!("/{path}")
-    } else {
-        path.to_string()
-    };
+    let path = if path.is_empty() || path.starts_with('?') { format!("/{path}") } else { path.to_string() };
     if path.contains(['\r', '\n', ' ']) {
         return None;
     }
@@ -174,9 +155,7 @@ pub(crate) async fn fetch_loopback(url: &str) -> Result<Fetched, FetchError> {
         REFUSED.fetch_add(1, Ordering::Relaxed);
         return Err(FetchError::NotLoopback);
     };
-    tokio::time::timeout(UPSTREAM_TIMEOUT, exchange(addr, &path))
-        .await
-        .map_err(|_| FetchError::Upstream("upstream timed out".into()))?
+    tokio::time::timeout(UPSTREAM_TIMEOUT, exchange(addr, &path)).await.map_err(|_| FetchError::Upstream("upstream timed out".into()))?
 }
 
 async fn exchange(addr: SocketAddr, path: &str) -> Result<Fetched, FetchError> {
@@ -191,15 +170,8 @@ async fn exchange(addr: SocketAddr, path: &str) -> Result<Fetched, FetchError> {
     let request = format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: demo-fetcher/1.0\r\nAccept: */*\r\n\r\n");
     stream.write_all(request.as_bytes()).await.map_err(io)?;
     let mut raw = Vec::new();
-    stream
-        .take(MAX_UPSTREAM_BYTES as u64)
-        .read_to_end(&mut raw)
-        .await
-        .map_err(io)?;
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| FetchError::Upstream("no response head".into()))?;
+    stream.take(MAX_UPSTREAM_BYTES as u64).read_to_end(&mut raw).await.map_err(io)?;
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or_else(|| FetchError::Upstream("no response head".into()))?;
     let head = String::from_utf8_lossy(&raw[..split]);
     let mut lines = head.lines();
     let status = lines
@@ -207,15 +179,8 @@ async fn exchange(addr: SocketAddr, path: &str) -> Result<Fetched, FetchError> {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| FetchError::Upstream("bad status line".into()))?;
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Ok(Fetched {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&raw[split + 4..]).into_owned(),
-    })
+    let headers = lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
+    Ok(Fetched { status, headers, body: String::from_utf8_lossy(&raw[split + 4..]).into_owned() })
 }
 
 #[cfg(test)]
@@ -228,13 +193,7 @@ mod tests {
         assert_eq!(addr.to_string(), "127.0.0.1:8080");
         assert_eq!(path, "/a?b=c");
         assert_eq!(parse_loopback_url("http://localhost").unwrap().1, "/");
-        assert_eq!(
-            parse_loopback_url("http://[::1]:9/x")
-                .unwrap()
-                .0
-                .to_string(),
-            "[::1]:9"
-        );
+        assert_eq!(parse_loopback_url("http://[::1]:9/x").unwrap().0.to_string(), "[::1]:9");
         assert_eq!(parse_loopback_url("http://127.0.0.1:1?q").unwrap().1, "/?q");
         for refused in [
             "https://127.0.0.1/",
@@ -257,28 +216,10 @@ mod tests {
         let aws = canned_metadata("http://169.254.169.254/latest/meta-data/").unwrap();
         assert_eq!(aws.status, 200);
         assert!(aws.body.contains("ami-id") && aws.body.contains("instance-id"));
-        assert_eq!(
-            canned_metadata("http://169.254.169.254:80/latest/meta-data/instance-id")
-                .unwrap()
-                .status,
-            200
-        );
-        assert_eq!(
-            canned_metadata("http://169.254.169.254/computeMetadata/v1/")
-                .unwrap()
-                .status,
-            403
-        );
-        assert_eq!(
-            canned_metadata("http://169.254.169.254/metadata/instance?api-version=2021-02-01")
-                .unwrap()
-                .status,
-            400
-        );
-        assert_eq!(
-            canned_metadata("http://169.254.169.254").unwrap().status,
-            200
-        );
+        assert_eq!(canned_metadata("http://169.254.169.254:80/latest/meta-data/instance-id").unwrap().status, 200);
+        assert_eq!(canned_metadata("http://169.254.169.254/computeMetadata/v1/").unwrap().status, 403);
+        assert_eq!(canned_metadata("http://169.254.169.254/metadata/instance?api-version=2021-02-01").unwrap().status, 400);
+        assert_eq!(canned_metadata("http://169.254.169.254").unwrap().status, 200);
         for other in [
             "http://169.254.169.253/latest/meta-data/",
             "http://169.254.169.254:8080/latest/meta-data/",
@@ -294,17 +235,8 @@ mod tests {
     #[tokio::test]
     async fn non_loopback_urls_are_refused_without_a_connection() {
         let before = fetcher_stats();
-        for url in [
-            "http://192.0.2.1/",
-            "http://0.0.0.0/",
-            "http://2130706433/",
-            "http://0x7f000001/",
-            "http://palisade-control.invalid/",
-        ] {
-            assert!(
-                matches!(fetch_loopback(url).await, Err(FetchError::NotLoopback)),
-                "{url}"
-            );
+        for url in ["http://192.0.2.1/", "http://0.0.0.0/", "http://2130706433/", "http://0x7f000001/", "http://palisade-control.invalid/"] {
+            assert!(matches!(fetch_loopback(url).await, Err(FetchError::NotLoopback)), "{url}");
         }
         let after = fetcher_stats();
         assert!(after.refused >= before.refused + 5);

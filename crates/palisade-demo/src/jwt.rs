@@ -41,12 +41,7 @@ pub(crate) fn verify(token: &str, secret: &[u8], accept_none: bool) -> Option<Va
         "hs256" if alg == "HS256" => {
             let expected = hs256(secret, &format!("{header}.{payload}"));
             // Length check first; then compare every byte so timing says nothing.
-            let equal = expected.len() == signature.len()
-                && expected
-                    .bytes()
-                    .zip(signature.bytes())
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0;
+            let equal = expected.len() == signature.len() && expected.bytes().zip(signature.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
             equal.then_some(claims)
         }
         _ => None,
@@ -63,11 +58,7 @@ mod tests {
         let token = sign_hs256(&json!({"sub": "u1"}), b"secret");
         assert_eq!(verify(&token, b"secret", false).unwrap()["sub"], "u1");
         assert!(verify(&token, b"other", false).is_none());
-        let none = format!(
-            "{}.{}.",
-            URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#),
-            URL_SAFE_NO_PAD.encode(br#"{"sub":"admin"}"#)
-        );
+        let none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#), URL_SAFE_NO_PAD.encode(br#"{"sub":"admin"}"#));
         assert_eq!(verify(&none, b"secret", true).unwrap()["sub"], "admin");
         assert!(verify(&none, b"secret", false).is_none());
         assert!(verify("garbage", b"secret", true).is_none());

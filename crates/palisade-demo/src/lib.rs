@@ -29,8 +29,8 @@ mod routes;
 mod tls;
 
 pub use app::{RATE_LIMIT_PER_SECOND, REQUEST_LOG_CAPACITY};
-pub use routes::rate_limiting::HARDENED_MAX_LIMIT;
 pub use fetch::{fetcher_stats, FetcherStats};
+pub use routes::rate_limiting::HARDENED_MAX_LIMIT;
 
 /// The demo's OpenAPI 3.0.3 document, also served at `/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
@@ -113,10 +113,7 @@ pub struct RecordedRequest {
 
 /// Why the demo refused an address.
 fn not_loopback(addr: SocketAddr) -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidInput,
-        format!("the demo API is deliberately vulnerable and only binds to loopback, not {addr}"),
-    )
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("the demo API is deliberately vulnerable and only binds to loopback, not {addr}"))
 }
 
 /// A running demo server; dropping it stops the server.
@@ -154,13 +151,7 @@ impl DemoServer {
                 })
                 .await;
         });
-        Ok(DemoServer {
-            addr,
-            state,
-            shutdown: Some(tx),
-            task: Some(task),
-            tls: false,
-        })
+        Ok(DemoServer { addr, state, shutdown: Some(tx), task: Some(task), tls: false })
     }
 
     /// Serves the demo over HTTPS on `127.0.0.1` with an ephemeral port,
@@ -182,13 +173,7 @@ impl DemoServer {
                 })
                 .await;
         });
-        Ok(DemoServer {
-            addr,
-            state,
-            shutdown: Some(tx),
-            task: Some(task),
-            tls: true,
-        })
+        Ok(DemoServer { addr, state, shutdown: Some(tx), task: Some(task), tls: true })
     }
 
     /// `http://127.0.0.1:PORT` (`http://[::1]:PORT` on IPv6); `https://`
@@ -200,9 +185,7 @@ impl DemoServer {
 
     /// The twin being served.
     pub fn config(&self) -> DemoConfig {
-        DemoConfig {
-            hardened: self.state.hardened,
-        }
+        DemoConfig { hardened: self.state.hardened }
     }
 
     /// A key the server accepts in `X-API-Key`, for authenticated scans. The
@@ -233,10 +216,7 @@ impl DemoServer {
             let _ = tx.send(());
         }
         if let Some(mut task) = self.task.take() {
-            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
-                .await
-                .is_err()
-            {
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err() {
                 task.abort();
             }
         }

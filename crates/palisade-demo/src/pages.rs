@@ -5,9 +5,7 @@
 /// Escapes text content (`&`, `<`, `>`): quotes need no escaping between
 /// tags, and source lines keep them readable, e.g. `api_key = 'abc'`.
 fn escape_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// One traceback frame as the debugger lists it.
@@ -104,11 +102,7 @@ pub(crate) fn werkzeug_traceback(exception: &str, frames: &[Frame<'_>], secret: 
     ));
     let mut plain = String::from("Traceback (most recent call last):\n");
     for (index, frame) in frames.iter().enumerate() {
-        let library = if frame.file.starts_with("/srv/app/") {
-            ""
-        } else {
-            " library"
-        };
+        let library = if frame.file.starts_with("/srv/app/") { "" } else { " library" };
         html.push_str(&format!(
             "<li><div class=\"frame\" id=\"frame-14023081{index:07}\">\n  \
              <h4>File <cite class=\"filename\">\"{file}\"</cite>,\n      \
@@ -120,19 +114,10 @@ pub(crate) fn werkzeug_traceback(exception: &str, frames: &[Frame<'_>], secret: 
             function = escape_html(frame.function),
         ));
         for before in frame.before {
-            html.push_str(&format!(
-                "<pre class=\"line before\"><span class=\"ws\">    </span>{}</pre>\n",
-                escape_text(before)
-            ));
+            html.push_str(&format!("<pre class=\"line before\"><span class=\"ws\">    </span>{}</pre>\n", escape_text(before)));
         }
-        html.push_str(&format!(
-            "<pre class=\"line current\"><span class=\"ws\">    </span>{}</pre></div>\n</div>\n",
-            escape_text(frame.current)
-        ));
-        plain.push_str(&format!(
-            "  File \"{}\", line {}, in {}\n    {}\n",
-            frame.file, frame.line, frame.function, frame.current
-        ));
+        html.push_str(&format!("<pre class=\"line current\"><span class=\"ws\">    </span>{}</pre></div>\n</div>\n", escape_text(frame.current)));
+        plain.push_str(&format!("  File \"{}\", line {}, in {}\n    {}\n", frame.file, frame.line, frame.function, frame.current));
     }
     plain.push_str(exception);
     html.push_str(&format!(
@@ -172,38 +157,15 @@ pub(crate) fn werkzeug_console(secret: &str) -> String {
 pub(crate) fn resource_crash_page(api_key: &str, secret: &str) -> String {
     let key_line = format!("api_key = {}", python_repr(api_key));
     let lookup = "record = KEY_STORE[api_key]";
-    let before = [
-        key_line.as_str(),
-        "if not api_key:",
-        "    return \"Unauthorized\", 401",
-        "# Simulated processing",
-    ];
-    let frames = flask_frames(Frame {
-        file: "/srv/app/app.py",
-        line: 42,
-        function: "get_resource",
-        before: &before,
-        current: lookup,
-    });
-    werkzeug_traceback(
-        &format!("KeyError: {}", python_repr(api_key)),
-        &frames,
-        secret,
-    )
+    let before = [key_line.as_str(), "if not api_key:", "    return \"Unauthorized\", 401", "# Simulated processing"];
+    let frames = flask_frames(Frame { file: "/srv/app/app.py", line: 42, function: "get_resource", before: &before, current: lookup });
+    werkzeug_traceback(&format!("KeyError: {}", python_repr(api_key)), &frames, secret)
 }
 
 /// The crash of a list route given a non-integer `limit`.
-pub(crate) fn limit_crash_page(
-    route_function: &str,
-    limit: &str,
-    api_key: &str,
-    secret: &str,
-) -> String {
+pub(crate) fn limit_crash_page(route_function: &str, limit: &str, api_key: &str, secret: &str) -> String {
     let key_line = format!("api_key = {}", python_repr(api_key));
-    let before = [
-        key_line.as_str(),
-        "page = request.args.get(\"page\", \"1\")",
-    ];
+    let before = [key_line.as_str(), "page = request.args.get(\"page\", \"1\")"];
     let frames = flask_frames(Frame {
         file: "/srv/app/app.py",
         line: 87,
@@ -211,10 +173,7 @@ pub(crate) fn limit_crash_page(
         before: &before,
         current: "limit = int(request.args.get(\"limit\", \"20\"))",
     });
-    let exception = format!(
-        "ValueError: invalid literal for int() with base 10: {}",
-        python_repr(limit)
-    );
+    let exception = format!("ValueError: invalid literal for int() with base 10: {}", python_repr(limit));
     werkzeug_traceback(&exception, &frames, secret)
 }
 
@@ -222,41 +181,11 @@ pub(crate) fn limit_crash_page(
 fn flask_frames(app_frame: Frame<'_>) -> Vec<Frame<'_>> {
     const FLASK: &str = "/usr/local/lib/python3.8/site-packages/flask/app.py";
     vec![
-        Frame {
-            file: FLASK,
-            line: 2088,
-            function: "__call__",
-            before: &[],
-            current: "return self.wsgi_app(environ, start_response)",
-        },
-        Frame {
-            file: FLASK,
-            line: 2073,
-            function: "wsgi_app",
-            before: &[],
-            current: "response = self.handle_exception(e)",
-        },
-        Frame {
-            file: FLASK,
-            line: 2070,
-            function: "wsgi_app",
-            before: &[],
-            current: "response = self.full_dispatch_request()",
-        },
-        Frame {
-            file: FLASK,
-            line: 1515,
-            function: "full_dispatch_request",
-            before: &[],
-            current: "rv = self.handle_user_exception(e)",
-        },
-        Frame {
-            file: FLASK,
-            line: 1513,
-            function: "full_dispatch_request",
-            before: &[],
-            current: "rv = self.dispatch_request()",
-        },
+        Frame { file: FLASK, line: 2088, function: "__call__", before: &[], current: "return self.wsgi_app(environ, start_response)" },
+        Frame { file: FLASK, line: 2073, function: "wsgi_app", before: &[], current: "response = self.handle_exception(e)" },
+        Frame { file: FLASK, line: 2070, function: "wsgi_app", before: &[], current: "response = self.full_dispatch_request()" },
+        Frame { file: FLASK, line: 1515, function: "full_dispatch_request", before: &[], current: "rv = self.handle_user_exception(e)" },
+        Frame { file: FLASK, line: 1513, function: "full_dispatch_request", before: &[], current: "rv = self.dispatch_request()" },
         Frame {
             file: FLASK,
             line: 1499,

@@ -24,9 +24,8 @@ fn invalid(msg: String) -> std::io::Error {
 pub(crate) fn acceptor(cert_pem: &str, key_pem: &str) -> std::io::Result<TlsAcceptor> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
-        .collect::<Result<_, _>>()
-        .map_err(|e| invalid(format!("bad certificate PEM: {e}")))?;
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(cert_pem.as_bytes()).collect::<Result<_, _>>().map_err(|e| invalid(format!("bad certificate PEM: {e}")))?;
     if certs.is_empty() {
         return Err(invalid("no certificate in the PEM".into()));
     }

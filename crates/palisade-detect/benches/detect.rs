@@ -11,9 +11,7 @@ fn overall(c: &mut Criterion) {
     let mut group = c.benchmark_group("detect");
     group.throughput(Throughput::Bytes(corpus.len() as u64));
     group.sample_size(10);
-    group.bench_function("scan_8mib_all_rules", |b| {
-        b.iter(|| black_box(detector.scan(black_box(&corpus))))
-    });
+    group.bench_function("scan_8mib_all_rules", |b| b.iter(|| black_box(detector.scan(black_box(&corpus)))));
     group.finish();
 }
 
@@ -25,12 +23,8 @@ fn per_rule(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(corpus.len() as u64));
     group.sample_size(10);
     for info in detector.rules() {
-        let single = detector
-            .single_rule(&info.id)
-            .expect("rule recompiles alone");
-        group.bench_function(info.id.as_str(), |b| {
-            b.iter(|| black_box(single.scan(black_box(&corpus))))
-        });
+        let single = detector.single_rule(&info.id).expect("rule recompiles alone");
+        group.bench_function(info.id.as_str(), |b| b.iter(|| black_box(single.scan(black_box(&corpus)))));
     }
     group.finish();
 }

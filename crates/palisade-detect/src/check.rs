@@ -26,55 +26,28 @@ pub(crate) fn check_rules(engine: &Engine) -> Vec<RuleCheckFailure> {
     let mut failures = Vec::new();
     for (idx, rule) in engine.rules.iter().enumerate() {
         let def = &rule.def;
-        let mut fail = |problem: String| {
-            failures.push(RuleCheckFailure {
-                rule_id: def.id.clone(),
-                problem,
-            })
-        };
+        let mut fail = |problem: String| failures.push(RuleCheckFailure { rule_id: def.id.clone(), problem });
         if def.examples.len() < 2 {
-            fail(format!(
-                "has {} positive examples, needs at least 2",
-                def.examples.len()
-            ));
+            fail(format!("has {} positive examples, needs at least 2", def.examples.len()));
         }
         if def.negative_examples.len() < 2 {
-            fail(format!(
-                "has {} negative examples, needs at least 2",
-                def.negative_examples.len()
-            ));
+            fail(format!("has {} negative examples, needs at least 2", def.negative_examples.len()));
         }
         for (n, ex) in def.examples.iter().enumerate() {
             let Some(start) = ex.input.find(&ex.secret) else {
-                fail(format!(
-                    "example {}: expected span {} does not occur in its input",
-                    n + 1,
-                    mask_secret(&ex.secret)
-                ));
+                fail(format!("example {}: expected span {} does not occur in its input", n + 1, mask_secret(&ex.secret)));
                 continue;
             };
             let end = start + ex.secret.len();
-            let found: Vec<(usize, usize)> = engine
-                .scan_raw(ex.input.as_bytes())
-                .into_iter()
-                .filter(|m| m.rule as usize == idx)
-                .map(|m| (m.start, m.end))
-                .collect();
+            let found: Vec<(usize, usize)> =
+                engine.scan_raw(ex.input.as_bytes()).into_iter().filter(|m| m.rule as usize == idx).map(|m| (m.start, m.end)).collect();
             if !found.contains(&(start, end)) {
-                fail(format!(
-                    "example {}: expected span {start}..{end} ({}), found {found:?}",
-                    n + 1,
-                    mask_secret(&ex.secret)
-                ));
+                fail(format!("example {}: expected span {start}..{end} ({}), found {found:?}", n + 1, mask_secret(&ex.secret)));
             }
         }
         for (n, neg) in def.negative_examples.iter().enumerate() {
-            let hits: Vec<(usize, usize)> = engine
-                .scan_raw(neg.as_bytes())
-                .into_iter()
-                .filter(|m| m.rule as usize == idx)
-                .map(|m| (m.start, m.end))
-                .collect();
+            let hits: Vec<(usize, usize)> =
+                engine.scan_raw(neg.as_bytes()).into_iter().filter(|m| m.rule as usize == idx).map(|m| (m.start, m.end)).collect();
             if !hits.is_empty() {
                 fail(format!("negative example {} matched at {hits:?}", n + 1));
             }
@@ -84,12 +57,8 @@ pub(crate) fn check_rules(engine: &Engine) -> Vec<RuleCheckFailure> {
         let corpus = synthetic_corpus(1 << 20, 7);
         for (id, mib_s) in rule_throughput(engine, &corpus) {
             if mib_s < MIN_RULE_MIB_PER_S {
-                failures.push(RuleCheckFailure {
-                    rule_id: id,
-                    problem: format!(
-                        "alone scans {mib_s:.0} MiB/s, floor is {MIN_RULE_MIB_PER_S} MiB/s"
-                    ),
-                });
+                failures
+                    .push(RuleCheckFailure { rule_id: id, problem: format!("alone scans {mib_s:.0} MiB/s, floor is {MIN_RULE_MIB_PER_S} MiB/s") });
             }
         }
     }
@@ -110,10 +79,7 @@ pub(crate) fn rule_throughput(engine: &Engine, corpus: &[u8]) -> Vec<(String, f6
                     t.elapsed().as_secs_f64()
                 })
                 .fold(f64::INFINITY, f64::min);
-            Some((
-                r.def.id.clone(),
-                corpus.len() as f64 / (1024.0 * 1024.0) / best.max(1e-9),
-            ))
+            Some((r.def.id.clone(), corpus.len() as f64 / (1024.0 * 1024.0) / best.max(1e-9)))
         })
         .collect()
 }
@@ -129,14 +95,7 @@ pub fn synthetic_corpus(size: usize, seed: u64) -> Vec<u8> {
         n += 1;
         let id = rng.next() % 1_000_000;
         let hex = rng.hex(40);
-        let uuid = format!(
-            "{}-{}-4{}-a{}-{}",
-            rng.hex(8),
-            rng.hex(4),
-            rng.hex(3),
-            rng.hex(3),
-            rng.hex(12)
-        );
+        let uuid = format!("{}-{}-4{}-a{}-{}", rng.hex(8), rng.hex(4), rng.hex(3), rng.hex(3), rng.hex(12));
         let piece = match rng.next() % 8 {
             0 | 1 => format!(
                 r#"{{"id":{id},"uuid":"{uuid}","name":"Widget {id}","sha":"{hex}","created_at":"2024-03-{:02}T10:{:02}:00Z","price":{}.{:02},"tags":["alpha","beta"],"owner":{{"id":{},"display_name":"team-{}"}},"links":{{"self":"/api/v1/widgets/{id}"}},"key_id":"ak_live_{}","token_type":"bearer","etag":"W/\"{}\""}}"#,
@@ -174,7 +133,8 @@ pub fn synthetic_corpus(size: usize, seed: u64) -> Vec<u8> {
                 0 => format!("{{\"key\": \"{}\", \"key_id\": \"ak_live_abc123\"}}\n", rng.hex(64)),
                 1 => format!("{{\"stripe_key\":\"sk_live_{}\"}}\n", rng.alnum(24)),
                 2 => format!("{{\"email\":\"jane.doe{id}@acme-mail.io\"}}\n"),
-                3 => "Traceback (most recent call last):\n  File \"/app/api/views.py\", line 42, in get\n    raise KeyError(k)\nKeyError: 'x'\n".to_string(),
+                3 => "Traceback (most recent call last):\n  File \"/app/api/views.py\", line 42, in get\n    raise KeyError(k)\nKeyError: 'x'\n"
+                    .to_string(),
                 4 => format!("DATABASE_URL=postgres://app:{}@db.internal:5432/app\n", rng.alnum(16)),
                 _ => format!("Authorization: Bearer {}\n", rng.alnum(40)),
             };
@@ -196,9 +156,7 @@ impl XorShift {
     }
 
     fn pick(&mut self, alphabet: &[u8], len: usize) -> String {
-        (0..len)
-            .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char)
-            .collect()
+        (0..len).map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize] as char).collect()
     }
 
     fn hex(&mut self, len: usize) -> String {
@@ -206,9 +164,6 @@ impl XorShift {
     }
 
     fn alnum(&mut self, len: usize) -> String {
-        self.pick(
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
-            len,
-        )
+        self.pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", len)
     }
 }

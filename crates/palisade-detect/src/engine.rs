@@ -1,9 +1,9 @@
 //! Compilation and the two-stage (keyword prefilter, windowed regex) scan.
 
+use crate::keywords::{Hit, KeywordSearcher};
 use crate::rules::RuleDef;
 use crate::validate::{self, Candidate};
 use crate::{DetectError, Kind, LineCounter, Match};
-use crate::keywords::{Hit, KeywordSearcher};
 use palisade_core::mask::{fingerprint, mask_secret};
 use palisade_core::{Confidence, Severity};
 use regex_automata::meta::Regex;
@@ -65,11 +65,7 @@ impl Engine {
             let re = Regex::builder()
                 .syntax(syntax::Config::new().unicode(false).utf8(false))
                 .build(&def.pattern)
-                .map_err(|e| DetectError::Regex {
-                    file: def.source.clone(),
-                    rule_id: def.id.clone(),
-                    message: e.to_string(),
-                })?;
+                .map_err(|e| DetectError::Regex { file: def.source.clone(), rule_id: def.id.clone(), message: e.to_string() })?;
             let secret_group = re.group_info().to_index(PatternID::ZERO, "secret");
             let ctx_group = re.group_info().to_index(PatternID::ZERO, "ctx");
             let [before, after] = def.window.unwrap_or(DEFAULT_WINDOW);
@@ -90,28 +86,10 @@ impl Engine {
                 }
             }
             let priority = def.priority();
-            rules.push(CompiledRule {
-                def,
-                re,
-                secret_group,
-                ctx_group,
-                before,
-                after,
-                priority,
-            });
+            rules.push(CompiledRule { def, re, secret_group, ctx_group, before, after, priority });
         }
-        let keywords = if keyword_list.is_empty() {
-            None
-        } else {
-            Some(KeywordSearcher::new(&keyword_list).map_err(DetectError::Keywords)?)
-        };
-        Ok(Engine {
-            rules,
-            keywords,
-            keyword_rules,
-            full_scan,
-            max_window,
-        })
+        let keywords = if keyword_list.is_empty() { None } else { Some(KeywordSearcher::new(&keyword_list).map_err(DetectError::Keywords)?) };
+        Ok(Engine { rules, keywords, keyword_rules, full_scan, max_window })
     }
 
     /// Every validated match of every rule, unsorted and with overlaps.
@@ -146,8 +124,7 @@ impl Engine {
                         if caps_by_rule.is_empty() {
                             caps_by_rule.resize_with(self.rules.len(), || None);
                         }
-                        let caps = caps_by_rule[r as usize]
-                            .get_or_insert_with(|| rule.re.create_captures());
+                        let caps = caps_by_rule[r as usize].get_or_insert_with(|| rule.re.create_captures());
                         self.run_anchored(r, input, start, caps, &mut out);
                     }
                     continue;
@@ -180,20 +157,10 @@ impl Engine {
     }
 
     /// One anchored attempt of rule `r` starting exactly at `start`.
-    fn run_anchored(
-        &self,
-        r: u32,
-        input: &[u8],
-        start: usize,
-        caps: &mut Captures,
-        out: &mut Vec<RawMatch>,
-    ) {
+    fn run_anchored(&self, r: u32, input: &[u8], start: usize, caps: &mut Captures, out: &mut Vec<RawMatch>) {
         let rule = &self.rules[r as usize];
         let hi = (start + rule.before + rule.after).min(input.len());
-        rule.re.search_captures(
-            &Input::new(input).span(start..hi).anchored(Anchored::Yes),
-            caps,
-        );
+        rule.re.search_captures(&Input::new(input).span(start..hi).anchored(Anchored::Yes), caps);
         if caps.is_match() {
             self.accept(r, input, caps, out);
         }
@@ -216,37 +183,23 @@ impl Engine {
             let Some(whole) = caps.get_match() else {
                 return;
             };
-            let span = rule
-                .secret_group
-                .and_then(|g| caps.get_group(g))
-                .unwrap_or(whole.span());
+            let span = rule.secret_group.and_then(|g| caps.get_group(g)).unwrap_or(whole.span());
             let (start, end) = snap_to_chars(input, span.start, span.end);
             if start >= end {
                 return;
             }
             let bytes = &input[start..end];
-            if def.min_len.is_some_and(|n| bytes.len() < n)
-                || def.max_len.is_some_and(|n| bytes.len() > n)
-            {
+            if def.min_len.is_some_and(|n| bytes.len() < n) || def.max_len.is_some_and(|n| bytes.len() > n) {
                 return;
             }
             let value = String::from_utf8_lossy(bytes);
-            if def.kind == Kind::Secret
-                && !def.allow_placeholders
-                && validate::looks_placeholder(&value)
-            {
+            if def.kind == Kind::Secret && !def.allow_placeholders && validate::looks_placeholder(&value) {
                 return;
             }
-            if def
-                .entropy
-                .is_some_and(|floor| validate::shannon_entropy(bytes) < floor)
-            {
+            if def.entropy.is_some_and(|floor| validate::shannon_entropy(bytes) < floor) {
                 return;
             }
-            let ctx_text = rule
-                .ctx_group
-                .and_then(|g| caps.get_group(g))
-                .map(|s| String::from_utf8_lossy(&input[s.start..s.end]).into_owned());
+            let ctx_text = rule.ctx_group.and_then(|g| caps.get_group(g)).map(|s| String::from_utf8_lossy(&input[s.start..s.end]).into_owned());
             let mut m = RawMatch {
                 rule: r,
                 start,
@@ -257,13 +210,7 @@ impl Engine {
                 priority: rule.priority,
             };
             if let Some(name) = &def.validator {
-                let cand = Candidate {
-                    input,
-                    value: &value,
-                    start,
-                    end,
-                    ctx: ctx_text.as_deref(),
-                };
+                let cand = Candidate { input, value: &value, start, end, ctx: ctx_text.as_deref() };
                 let Some(verdict) = validate::run(name, &cand) else {
                     return;
                 };
@@ -282,13 +229,7 @@ impl Engine {
     }
 
     /// Build the public [`Match`]; `base` is the absolute offset of `input[0]`.
-    pub(crate) fn to_match(
-        &self,
-        input: &[u8],
-        base: usize,
-        m: RawMatch,
-        lines: &mut LineCounter<'_>,
-    ) -> Match {
+    pub(crate) fn to_match(&self, input: &[u8], base: usize, m: RawMatch, lines: &mut LineCounter<'_>) -> Match {
         let def = &self.rules[m.rule as usize].def;
         let bytes = &input[m.start..m.end];
         let value = String::from_utf8_lossy(bytes);
@@ -319,9 +260,7 @@ impl Engine {
 fn field_name_start(input: &[u8], hit: usize, limit: usize) -> usize {
     let floor = hit.saturating_sub(limit);
     let mut p = hit;
-    while p > floor
-        && matches!(input[p - 1], b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-')
-    {
+    while p > floor && matches!(input[p - 1], b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-') {
         p -= 1;
     }
     p
@@ -356,10 +295,7 @@ pub(crate) fn excerpt(s: &str) -> String {
     while !s.is_char_boundary(cut) {
         cut -= 1;
     }
-    let mut e: String = s[..cut]
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let mut e: String = s[..cut].chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if cut < s.len() {
         e.push('…');
     }
@@ -382,8 +318,7 @@ impl Engine {
                 .then(a.start.cmp(&b.start))
                 .then(a.rule.cmp(&b.rule))
         });
-        let mut taken_by_class: [BTreeMap<usize, usize>; 3] =
-            [BTreeMap::new(), BTreeMap::new(), BTreeMap::new()];
+        let mut taken_by_class: [BTreeMap<usize, usize>; 3] = [BTreeMap::new(), BTreeMap::new(), BTreeMap::new()];
         let mut keep = Vec::with_capacity(found.len());
         for m in found.drain(..) {
             let class = match self.rules[m.rule as usize].def.kind {
@@ -392,14 +327,8 @@ impl Engine {
                 Kind::Internal => 2,
             };
             let taken = &mut taken_by_class[class];
-            let before = taken
-                .range(..=m.start)
-                .next_back()
-                .is_some_and(|(_, &e)| e > m.start);
-            let after = taken
-                .range(m.start..)
-                .next()
-                .is_some_and(|(&s, _)| s < m.end);
+            let before = taken.range(..=m.start).next_back().is_some_and(|(_, &e)| e > m.start);
+            let after = taken.range(m.start..).next().is_some_and(|(&s, _)| s < m.end);
             if before || after {
                 continue;
             }

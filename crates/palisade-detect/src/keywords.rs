@@ -48,11 +48,7 @@ impl KeywordSearcher {
             .map_err(|e| e.to_string())?;
         let start = dfa.start_state(Anchored::No).map_err(|e| e.to_string())?;
         let max_len = dfa.max_pattern_len();
-        Ok(KeywordSearcher {
-            dfa,
-            start,
-            max_len,
-        })
+        Ok(KeywordSearcher { dfa, start, max_len })
     }
 
     /// Every keyword occurrence in `input`, sorted by end offset, into `out`
@@ -68,22 +64,14 @@ impl KeywordSearcher {
         let bounds: [usize; LANES + 1] = std::array::from_fn(|l| (l * seg).min(input.len()));
         let mut hits: [Vec<Hit>; LANES] = Default::default();
         // Each lane starts early enough to see every match ending in its segment.
-        let mut pos: [usize; LANES] =
-            std::array::from_fn(|l| bounds[l].saturating_sub(self.max_len.saturating_sub(1)));
+        let mut pos: [usize; LANES] = std::array::from_fn(|l| bounds[l].saturating_sub(self.max_len.saturating_sub(1)));
         let dfa = &self.dfa;
         // Walk all lanes while each still has bytes left in its segment:
         // four plain variables and equal-length slices keep the loop free of
         // bounds checks and spills.
-        let steps = (0..LANES)
-            .map(|l| bounds[l + 1] - pos[l])
-            .min()
-            .unwrap_or(0);
-        let (l0, l1, l2, l3) = (
-            &input[pos[0]..pos[0] + steps],
-            &input[pos[1]..pos[1] + steps],
-            &input[pos[2]..pos[2] + steps],
-            &input[pos[3]..pos[3] + steps],
-        );
+        let steps = (0..LANES).map(|l| bounds[l + 1] - pos[l]).min().unwrap_or(0);
+        let (l0, l1, l2, l3) =
+            (&input[pos[0]..pos[0] + steps], &input[pos[1]..pos[1] + steps], &input[pos[2]..pos[2] + steps], &input[pos[3]..pos[3] + steps]);
         let (mut s0, mut s1, mut s2, mut s3) = (self.start, self.start, self.start, self.start);
         for i in 0..steps {
             s0 = dfa.next_state(Anchored::No, s0, l0[i]);
@@ -136,11 +124,7 @@ impl KeywordSearcher {
         }
         for i in 0..self.dfa.match_len(s) {
             let pid = self.dfa.match_pattern(s, i);
-            out.push(Hit {
-                start: end - self.dfa.pattern_len(pid),
-                end,
-                pattern: pid.as_usize(),
-            });
+            out.push(Hit { start: end - self.dfa.pattern_len(pid), end, pattern: pid.as_usize() });
         }
     }
 }
@@ -158,22 +142,11 @@ mod tests {
             .kind(Some(AhoCorasickKind::DFA))
             .build(keywords)
             .unwrap();
-        ac.find_overlapping_iter(input)
-            .map(|m| Hit {
-                start: m.start(),
-                end: m.end(),
-                pattern: m.pattern().as_usize(),
-            })
-            .collect()
+        ac.find_overlapping_iter(input).map(|m| Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() }).collect()
     }
 
     fn keywords() -> Vec<String> {
-        [
-            "key", "api_key", "secret", "sk_live_", "@", "ke", "yk", "token", "aaaa",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+        ["key", "api_key", "secret", "sk_live_", "@", "ke", "yk", "token", "aaaa"].iter().map(|s| s.to_string()).collect()
     }
 
     proptest! {

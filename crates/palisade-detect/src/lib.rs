@@ -127,11 +127,7 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions {
-            kinds: None,
-            min_severity: Severity::Info,
-            context: Context::General,
-        }
+        ScanOptions { kinds: None, min_severity: Severity::Info, context: Context::General }
     }
 }
 
@@ -141,23 +137,11 @@ pub enum DetectError {
     #[error("rule file {file}: invalid YAML: {message}")]
     Yaml { file: String, message: String },
     #[error("rule {rule_id} ({file}): {message}")]
-    InvalidRule {
-        file: String,
-        rule_id: String,
-        message: String,
-    },
+    InvalidRule { file: String, rule_id: String, message: String },
     #[error("rule {rule_id} ({file}): pattern does not compile: {message}")]
-    Regex {
-        file: String,
-        rule_id: String,
-        message: String,
-    },
+    Regex { file: String, rule_id: String, message: String },
     #[error("rule id {rule_id} is defined twice ({first} and {second})")]
-    DuplicateId {
-        rule_id: String,
-        first: String,
-        second: String,
-    },
+    DuplicateId { rule_id: String, first: String, second: String },
     #[error("keyword automaton could not be built: {0}")]
     Keywords(String),
 }
@@ -219,10 +203,7 @@ impl Detector {
                 negative_examples: d.negative_examples.len(),
             })
             .collect();
-        Ok(Detector {
-            engine: engine::Engine::compile(defs)?,
-            infos,
-        })
+        Ok(Detector { engine: engine::Engine::compile(defs)?, infos })
     }
 
     /// All matches, sorted by start, overlaps resolved (most specific rule wins).
@@ -230,10 +211,7 @@ impl Detector {
         let mut found = self.engine.scan_raw(input);
         self.engine.resolve_overlaps(&mut found);
         let mut lines = LineCounter::new(input, 0, 1);
-        let mut out: Vec<Match> = found
-            .into_iter()
-            .map(|m| self.engine.to_match(input, 0, m, &mut lines))
-            .collect();
+        let mut out: Vec<Match> = found.into_iter().map(|m| self.engine.to_match(input, 0, m, &mut lines)).collect();
         redact_excerpts(input, 0, &mut out);
         out
     }
@@ -284,13 +262,7 @@ impl Detector {
 
     /// A detector holding only the rule with this id (for per-rule benchmarks).
     pub fn single_rule(&self, rule_id: &str) -> Option<Detector> {
-        let def = self
-            .engine
-            .rules
-            .iter()
-            .find(|r| r.def.id == rule_id)?
-            .def
-            .clone();
+        let def = self.engine.rules.iter().find(|r| r.def.id == rule_id)?.def.clone();
         Detector::from_defs(vec![def]).ok()
     }
 
@@ -303,19 +275,13 @@ impl Detector {
 /// replaced by its mask, so an error line quoting a key does not leak it.
 /// `base` is the absolute offset of `input[0]`; `matches` are sorted by start.
 pub(crate) fn redact_excerpts(input: &[u8], base: usize, matches: &mut [Match]) {
-    let sensitive: Vec<(usize, usize, String)> = matches
-        .iter()
-        .filter(|m| m.kind.is_sensitive())
-        .map(|m| (m.start, m.end, m.masked.clone()))
-        .collect();
+    let sensitive: Vec<(usize, usize, String)> =
+        matches.iter().filter(|m| m.kind.is_sensitive()).map(|m| (m.start, m.end, m.masked.clone())).collect();
     if sensitive.is_empty() {
         return;
     }
     for m in matches.iter_mut().filter(|m| !m.kind.is_sensitive()) {
-        let inside: Vec<&(usize, usize, String)> = sensitive
-            .iter()
-            .filter(|(s, e, _)| *s < m.end && *e > m.start)
-            .collect();
+        let inside: Vec<&(usize, usize, String)> = sensitive.iter().filter(|(s, e, _)| *s < m.end && *e > m.start).collect();
         if inside.is_empty() {
             continue;
         }
@@ -364,14 +330,7 @@ pub(crate) struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     pub(crate) fn new(input: &'a [u8], base: usize, first_line: usize) -> Self {
-        LineCounter {
-            input,
-            base,
-            pos: 0,
-            line: first_line,
-            line_start: 0,
-            carry_column: 0,
-        }
+        LineCounter { input, base, pos: 0, line: first_line, line_start: 0, carry_column: 0 }
     }
 
     pub(crate) fn with_carry(mut self, carry_column: usize) -> Self {
@@ -391,9 +350,6 @@ impl<'a> LineCounter<'a> {
             }
             self.pos = rel;
         }
-        (
-            self.line,
-            rel.saturating_sub(self.line_start) + self.carry_column + 1,
-        )
+        (self.line, rel.saturating_sub(self.line_start) + self.carry_column + 1)
     }
 }

@@ -37,9 +37,7 @@ pub(crate) fn digit_windows(input: &[u8]) -> Vec<(usize, usize)> {
         // Exact: the first start in this block that is a digit followed by
         // 12 more run bytes (every run of 13+ digits has one).
         let limit = (pos + BLOCK).min(n);
-        let Some(p) = (pos..limit).find(|&p| {
-            input[p].is_ascii_digit() && p + 13 <= n && input[p..p + 13].iter().all(|&b| is_run(b))
-        }) else {
+        let Some(p) = (pos..limit).find(|&p| input[p].is_ascii_digit() && p + 13 <= n && input[p..p + 13].iter().all(|&b| is_run(b))) else {
             pos = limit;
             continue;
         };
@@ -47,10 +45,7 @@ pub(crate) fn digit_windows(input: &[u8]) -> Vec<(usize, usize)> {
         while s > 0 && is_run(input[s - 1]) {
             s -= 1;
         }
-        let e = input[p..]
-            .iter()
-            .position(|&b| !is_run(b))
-            .map_or(n, |q| p + q);
+        let e = input[p..].iter().position(|&b| !is_run(b)).map_or(n, |q| p + q);
         digit_runs(input, s, e, &mut out);
         pos = e + 1;
     }
@@ -93,19 +88,13 @@ pub(crate) fn digit_runs(input: &[u8], lo: usize, hi: usize, out: &mut Vec<(usiz
             last_digit = i;
         } else if digits > 0 && last_digit + 1 != i {
             if digits >= 13 {
-                out.push((
-                    run_start.saturating_sub(1),
-                    (last_digit + 2).min(input.len()),
-                ));
+                out.push((run_start.saturating_sub(1), (last_digit + 2).min(input.len())));
             }
             digits = 0;
         }
     }
     if digits >= 13 {
-        out.push((
-            run_start.saturating_sub(1),
-            (last_digit + 2).min(input.len()),
-        ));
+        out.push((run_start.saturating_sub(1), (last_digit + 2).min(input.len())));
     }
 }
 
@@ -173,10 +162,7 @@ mod tests {
                 i += 1;
                 continue;
             }
-            let end = input[i..]
-                .iter()
-                .position(|&b| !is_run(b))
-                .map_or(input.len(), |p| i + p);
+            let end = input[i..].iter().position(|&b| !is_run(b)).map_or(input.len(), |p| i + p);
             digit_runs(input, i, end, &mut out);
             i = end + 1;
         }
@@ -224,10 +210,7 @@ mod tests {
         proptest::collection::vec(
             prop_oneof![
                 (0usize..300).prop_map(|n| vec![b'x'; n]),
-                proptest::collection::vec(
-                    prop_oneof![6 => b'0'..=b'9', 1 => Just(b' '), 1 => Just(b'-'), 2 => b'A'..=b'Z'],
-                    0..24,
-                ),
+                proptest::collection::vec(prop_oneof![6 => b'0'..=b'9', 1 => Just(b' '), 1 => Just(b'-'), 2 => b'A'..=b'Z'], 0..24,),
             ],
             0..12,
         )

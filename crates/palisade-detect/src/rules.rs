@@ -86,23 +86,11 @@ impl RuleDef {
 pub(crate) fn parse_sources(sources: &[(&str, &str)]) -> Result<Vec<RuleDef>, DetectError> {
     let mut all: Vec<RuleDef> = Vec::new();
     for (file, text) in sources {
-        let parsed: RuleFile = serde_saphyr::from_str(text).map_err(|e| DetectError::Yaml {
-            file: file.to_string(),
-            message: e.to_string(),
-        })?;
+        let parsed: RuleFile = serde_saphyr::from_str(text).map_err(|e| DetectError::Yaml { file: file.to_string(), message: e.to_string() })?;
         for mut def in parsed.rules {
             def.source = file.to_string();
-            let invalid = |message: String| DetectError::InvalidRule {
-                file: file.to_string(),
-                rule_id: def.id.clone(),
-                message,
-            };
-            if def.id.is_empty()
-                || !def
-                    .id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            {
+            let invalid = |message: String| DetectError::InvalidRule { file: file.to_string(), rule_id: def.id.clone(), message };
+            if def.id.is_empty() || !def.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
                 return Err(invalid("id must be non-empty kebab-case".into()));
             }
             if def.keywords.iter().any(|k| k.is_empty()) {
@@ -110,9 +98,7 @@ pub(crate) fn parse_sources(sources: &[(&str, &str)]) -> Result<Vec<RuleDef>, De
             }
             if let Some(p) = &def.prefilter {
                 if !matches!(p.as_str(), "digits" | "iban") || !def.keywords.is_empty() {
-                    return Err(invalid(format!(
-                        "prefilter '{p}' unknown or combined with keywords"
-                    )));
+                    return Err(invalid(format!("prefilter '{p}' unknown or combined with keywords")));
                 }
             }
             if def.anchor_field_name && def.keywords.is_empty() {
@@ -124,11 +110,7 @@ pub(crate) fn parse_sources(sources: &[(&str, &str)]) -> Result<Vec<RuleDef>, De
                 }
             }
             if let Some(first) = all.iter().find(|d| d.id == def.id) {
-                return Err(DetectError::DuplicateId {
-                    rule_id: def.id.clone(),
-                    first: first.source.clone(),
-                    second: file.to_string(),
-                });
+                return Err(DetectError::DuplicateId { rule_id: def.id.clone(), first: first.source.clone(), second: file.to_string() });
             }
             all.push(def);
         }

@@ -29,15 +29,7 @@ impl<'d> StreamScanner<'d> {
     /// A scanner for `detector`'s rules.
     pub fn new(detector: &'d Detector) -> Self {
         let margin = 2 * detector.engine().max_window + 1024;
-        StreamScanner {
-            detector,
-            buf: Vec::new(),
-            base: 0,
-            emitted_until: 0,
-            line_at_base: 1,
-            column_at_base: 0,
-            margin,
-        }
+        StreamScanner { detector, buf: Vec::new(), base: 0, emitted_until: 0, line_at_base: 1, column_at_base: 0, margin }
     }
 
     /// Add the next chunk; returns the matches that are now final.
@@ -78,14 +70,10 @@ impl<'d> StreamScanner<'d> {
         let mut raw = engine.scan_raw(&self.buf);
         engine.resolve_overlaps(&mut raw);
         let first_new = self.emitted_until - self.base;
-        let mut lines = LineCounter::new(&self.buf, self.base, self.line_at_base)
-            .with_carry(self.column_at_base);
+        let mut lines = LineCounter::new(&self.buf, self.base, self.line_at_base).with_carry(self.column_at_base);
         // Excerpts are redacted against every match in the buffer, including
         // secrets already returned by an earlier call.
-        let mut all: Vec<Match> = raw
-            .into_iter()
-            .map(|m| engine.to_match(&self.buf, self.base, m, &mut lines))
-            .collect();
+        let mut all: Vec<Match> = raw.into_iter().map(|m| engine.to_match(&self.buf, self.base, m, &mut lines)).collect();
         redact_excerpts(&self.buf, self.base, &mut all);
         let (lo, hi) = (self.base + first_new, self.base + limit);
         all.retain(|m| m.start >= lo && m.start < hi);

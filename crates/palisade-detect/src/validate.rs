@@ -111,10 +111,7 @@ pub fn looks_placeholder(value: &str) -> bool {
     if MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
-    if matches!(
-        lower.as_str(),
-        "null" | "none" | "nil" | "undefined" | "true" | "false" | "string" | "n/a" | "na" | "tbd"
-    ) {
+    if matches!(lower.as_str(), "null" | "none" | "nil" | "undefined" | "true" | "false" | "string" | "n/a" | "na" | "tbd") {
         return true;
     }
     // Few distinct characters: "aaaaaaaa", "abababab", "********".
@@ -196,12 +193,10 @@ pub(crate) fn is_secret_field_name(name: &str) -> bool {
         return false;
     }
     match last.as_str() {
-        "key" | "apikey" | "secret" | "token" | "credential" | "credentials" | "auth"
-        | "passphrase" | "pat" | "privatekey" | "secretkey" | "accesskey" | "accesstoken"
-        | "refreshtoken" | "authtoken" | "sessiontoken" | "clientsecret" | "signingkey"
-        | "masterkey" | "webhooksecret" => true,
-        "id" | "ids" | "type" | "name" | "url" | "uri" | "count" | "length" | "expires"
-        | "expiry" | "at" | "hint" => false,
+        "key" | "apikey" | "secret" | "token" | "credential" | "credentials" | "auth" | "passphrase" | "pat" | "privatekey" | "secretkey"
+        | "accesskey" | "accesstoken" | "refreshtoken" | "authtoken" | "sessiontoken" | "clientsecret" | "signingkey" | "masterkey"
+        | "webhooksecret" => true,
+        "id" | "ids" | "type" | "name" | "url" | "uri" | "count" | "length" | "expires" | "expiry" | "at" | "hint" => false,
         _ => false,
     }
 }
@@ -232,29 +227,15 @@ pub(crate) fn is_phone_field_name(name: &str) -> bool {
     words.iter().any(|w| phoneish(w))
         && !matches!(
             words.last().map(String::as_str),
-            Some(
-                "id" | "ids"
-                    | "count"
-                    | "type"
-                    | "verified"
-                    | "enabled"
-                    | "confirmed"
-                    | "country"
-                    | "ext"
-            )
+            Some("id" | "ids" | "count" | "type" | "verified" | "enabled" | "confirmed" | "country" | "ext")
         )
 }
 
 /// Whether a field name says its value is a password.
 pub(crate) fn is_password_field_name(name: &str) -> bool {
     let words = name_words(name);
-    matches!(
-        words.last().map(String::as_str),
-        Some("password" | "passwd" | "pwd" | "pass" | "passphrase" | "userpassword" | "dbpassword")
-    ) && !matches!(
-        words.first().map(String::as_str),
-        Some("forgot" | "reset" | "confirm" | "show" | "has" | "is")
-    )
+    matches!(words.last().map(String::as_str), Some("password" | "passwd" | "pwd" | "pass" | "passphrase" | "userpassword" | "dbpassword"))
+        && !matches!(words.first().map(String::as_str), Some("forgot" | "reset" | "confirm" | "show" | "has" | "is"))
 }
 
 /// Run validator `name`; `None` rejects the candidate.
@@ -326,15 +307,8 @@ fn luhn(v: &str) -> bool {
 }
 
 fn iban_mod97(v: &str) -> bool {
-    let s: Vec<u8> = v
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace())
-        .map(|b| b.to_ascii_uppercase())
-        .collect();
-    if !(15..=34).contains(&s.len())
-        || !s[..2].iter().all(u8::is_ascii_uppercase)
-        || !s[2..4].iter().all(u8::is_ascii_digit)
-    {
+    let s: Vec<u8> = v.bytes().filter(|b| !b.is_ascii_whitespace()).map(|b| b.to_ascii_uppercase()).collect();
+    if !(15..=34).contains(&s.len()) || !s[..2].iter().all(u8::is_ascii_uppercase) || !s[2..4].iter().all(u8::is_ascii_digit) {
         return false;
     }
     let rearranged = s[4..].iter().chain(&s[..4]);
@@ -345,11 +319,7 @@ fn iban_mod97(v: &str) -> bool {
             b'A'..=b'Z' => (b - b'A') as u32 + 10,
             _ => return false,
         };
-        rem = if n >= 10 {
-            (rem * 100 + n) % 97
-        } else {
-            (rem * 10 + n) % 97
-        };
+        rem = if n >= 10 { (rem * 100 + n) % 97 } else { (rem * 10 + n) % 97 };
     }
     rem == 1
 }
@@ -424,11 +394,7 @@ fn jwt(v: &str) -> Option<Verdict> {
         "api_key",
         "secret",
     ];
-    let sensitive: Vec<&str> = SENSITIVE
-        .iter()
-        .copied()
-        .filter(|k| claims.contains_key(*k))
-        .collect();
+    let sensitive: Vec<&str> = SENSITIVE.iter().copied().filter(|k| claims.contains_key(*k)).collect();
     let mut context = format!("jwt alg={alg}");
     if alg.eq_ignore_ascii_case("none") {
         context.push_str(" (unsigned: alg none)");
@@ -437,11 +403,7 @@ fn jwt(v: &str) -> Option<Verdict> {
         context.push_str(&format!("; sensitive claims: {}", sensitive.join(", ")));
     }
     let severity = alg.eq_ignore_ascii_case("none").then_some(Severity::High);
-    Some(Verdict {
-        confidence: Some(Confidence::High),
-        severity,
-        context: Some(context),
-    })
+    Some(Verdict { confidence: Some(Confidence::High), severity, context: Some(context) })
 }
 
 fn aws_pair(c: &Candidate<'_>) -> Verdict {
@@ -450,16 +412,8 @@ fn aws_pair(c: &Candidate<'_>) -> Verdict {
     let near = &c.input[lo..hi];
     let has_id = near.windows(4).any(|w| w == b"AKIA" || w == b"ASIA");
     Verdict {
-        confidence: Some(if has_id {
-            Confidence::High
-        } else {
-            Confidence::Medium
-        }),
-        context: Some(if has_id {
-            "aws key pair".into()
-        } else {
-            "aws secret key".into()
-        }),
+        confidence: Some(if has_id { Confidence::High } else { Confidence::Medium }),
+        context: Some(if has_id { "aws key pair".into() } else { "aws secret key".into() }),
         ..Verdict::default()
     }
 }
@@ -470,12 +424,7 @@ fn json_key_context(c: &Candidate<'_>) -> Option<Verdict> {
         return None;
     }
     let v = c.value;
-    if is_uuid(v)
-        || v.starts_with("http")
-        || v.starts_with('/')
-        || v.starts_with("data:")
-        || v.contains("://")
-    {
+    if is_uuid(v) || v.starts_with("http") || v.starts_with('/') || v.starts_with("data:") || v.contains("://") {
         return None;
     }
     let b = v.as_bytes();
@@ -486,15 +435,10 @@ fn json_key_context(c: &Candidate<'_>) -> Option<Verdict> {
     if !(has_digit && (has_lower || has_upper) || has_upper && has_lower && v.len() >= 20) {
         return None;
     }
-    if b.iter()
-        .all(|x| x.is_ascii_digit() || *x == b'.' || *x == b'-')
-    {
+    if b.iter().all(|x| x.is_ascii_digit() || *x == b'.' || *x == b'-') {
         return None;
     }
-    Some(Verdict {
-        context: Some(name.to_string()),
-        ..Verdict::default()
-    })
+    Some(Verdict { context: Some(name.to_string()), ..Verdict::default() })
 }
 
 fn password_field(c: &Candidate<'_>) -> Option<Verdict> {
@@ -507,27 +451,13 @@ fn password_field(c: &Candidate<'_>) -> Option<Verdict> {
     if v.chars().count() < 4
         || looks_placeholder(v)
         || lower == name.to_ascii_lowercase()
-        || matches!(
-            lower.as_str(),
-            "password"
-                | "required"
-                | "optional"
-                | "hidden"
-                | "masked"
-                | "secret"
-                | "empty"
-                | "unset"
-        )
-        || v.bytes()
-            .all(|b| b == b'*' || b == b'.' || b == b'x' || b == b'X' || b == b'#' || b == b'-')
+        || matches!(lower.as_str(), "password" | "required" | "optional" | "hidden" | "masked" | "secret" | "empty" | "unset")
+        || v.bytes().all(|b| b == b'*' || b == b'.' || b == b'x' || b == b'X' || b == b'#' || b == b'-')
         || v.starts_with('$')
     {
         return None;
     }
-    Some(Verdict {
-        context: Some(name.to_string()),
-        ..Verdict::default()
-    })
+    Some(Verdict { context: Some(name.to_string()), ..Verdict::default() })
 }
 
 fn ipv4_private(c: &Candidate<'_>) -> bool {
@@ -558,47 +488,17 @@ fn email(v: &str) -> bool {
     };
     let domain = domain.to_ascii_lowercase();
     let tld = domain.rsplit('.').next().unwrap_or("");
-    const RESERVED: &[&str] = &[
-        "example.com",
-        "example.org",
-        "example.net",
-        "domain.com",
-        "email.com",
-        "test.com",
-    ];
+    const RESERVED: &[&str] = &["example.com", "example.org", "example.net", "domain.com", "email.com", "test.com"];
     !(local.is_empty()
-        || RESERVED
-            .iter()
-            .any(|r| domain == *r || domain.ends_with(&format!(".{r}")))
-        || matches!(
-            tld,
-            "test"
-                | "invalid"
-                | "localhost"
-                | "example"
-                | "png"
-                | "jpg"
-                | "jpeg"
-                | "gif"
-                | "svg"
-                | "webp"
-                | "js"
-                | "css"
-        )
+        || RESERVED.iter().any(|r| domain == *r || domain.ends_with(&format!(".{r}")))
+        || matches!(tld, "test" | "invalid" | "localhost" | "example" | "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp" | "js" | "css")
         || looks_placeholder(local)
-        || matches!(
-            local.to_ascii_lowercase().as_str(),
-            "user" | "username" | "name" | "email" | "you" | "someone"
-        ))
+        || matches!(local.to_ascii_lowercase().as_str(), "user" | "username" | "name" | "email" | "you" | "someone"))
 }
 
 fn phone(v: &str) -> bool {
     let digits: Vec<u8> = v.bytes().filter(u8::is_ascii_digit).collect();
-    (7..=15).contains(&digits.len())
-        && !digits.iter().all(|&d| d == digits[0])
-        && !digits
-            .windows(7)
-            .any(|w| w == b"1234567" || w == b"5555555")
+    (7..=15).contains(&digits.len()) && !digits.iter().all(|&d| d == digits[0]) && !digits.windows(7).any(|w| w == b"1234567" || w == b"5555555")
 }
 
 fn url_credentials(c: &Candidate<'_>) -> Option<Verdict> {
@@ -607,35 +507,21 @@ fn url_credentials(c: &Candidate<'_>) -> Option<Verdict> {
     if looks_placeholder(v)
         || v.starts_with('$')
         || v.starts_with('%')
-        || matches!(
-            lower.as_str(),
-            "password" | "pass" | "passwd" | "pwd" | "secret" | "pw" | "user" | "username"
-        )
+        || matches!(lower.as_str(), "password" | "pass" | "passwd" | "pwd" | "secret" | "pw" | "user" | "username")
     {
         return None;
     }
-    Some(Verdict {
-        context: c.ctx.map(str::to_string),
-        ..Verdict::default()
-    })
+    Some(Verdict { context: c.ctx.map(str::to_string), ..Verdict::default() })
 }
 
 fn basic_auth(v: &str) -> Option<Verdict> {
     let decoded = base64_decode(v)?;
     let text = std::str::from_utf8(&decoded).ok()?;
     let (user, pass) = text.split_once(':')?;
-    if user.is_empty()
-        || pass.is_empty()
-        || text.chars().any(char::is_control)
-        || looks_placeholder(pass)
-    {
+    if user.is_empty() || pass.is_empty() || text.chars().any(char::is_control) || looks_placeholder(pass) {
         return None;
     }
-    Some(Verdict {
-        context: Some("authorization: basic".into()),
-        confidence: Some(Confidence::High),
-        ..Verdict::default()
-    })
+    Some(Verdict { context: Some("authorization: basic".into()), confidence: Some(Confidence::High), ..Verdict::default() })
 }
 
 #[cfg(test)]
@@ -670,25 +556,10 @@ mod tests {
 
     #[test]
     fn phone_field_names() {
-        for yes in [
-            "phone",
-            "mobile_number",
-            "contactPhone",
-            "tel",
-            "TELEPHONE",
-            "fax",
-            "msisdn",
-        ] {
+        for yes in ["phone", "mobile_number", "contactPhone", "tel", "TELEPHONE", "fax", "msisdn"] {
             assert!(is_phone_field_name(yes), "{yes}");
         }
-        for no in [
-            "hotel_id",
-            "cell_count",
-            "phone_id",
-            "intel",
-            "telemetry",
-            "fax_enabled",
-        ] {
+        for no in ["hotel_id", "cell_count", "phone_id", "intel", "telemetry", "fax_enabled"] {
             assert!(!is_phone_field_name(no), "{no}");
         }
     }
@@ -716,10 +587,7 @@ mod tests {
 
     #[test]
     fn base64url_roundtrip_of_known_value() {
-        assert_eq!(
-            base64_decode("eyJhbGciOiJIUzI1NiJ9").unwrap(),
-            br#"{"alg":"HS256"}"#
-        );
+        assert_eq!(base64_decode("eyJhbGciOiJIUzI1NiJ9").unwrap(), br#"{"alg":"HS256"}"#);
         assert_eq!(base64_decode("dXNlcjpwYXNz").unwrap(), b"user:pass");
         assert!(base64_decode("a b").is_none());
     }

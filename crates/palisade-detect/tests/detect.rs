@@ -22,9 +22,7 @@ const SEED_KEY: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15
 
 #[test]
 fn seed_flask_key_response_is_found_with_key_context() {
-    let body = format!(
-        r#"{{"key": "{SEED_KEY}", "key_id": "ak_live_abc123", "message": "Key created successfully"}}"#
-    );
+    let body = format!(r#"{{"key": "{SEED_KEY}", "key_id": "ak_live_abc123", "message": "Key created successfully"}}"#);
     let found = scan(&body);
     assert_eq!(found.len(), 1, "{found:?}");
     let m = &found[0];
@@ -74,10 +72,7 @@ fn json_api_response_with_many_exposures() {
     ] {
         assert!(got.contains(&want), "missing {want} in {got:?}");
     }
-    let pg = found
-        .iter()
-        .find(|m| m.rule_id == "postgres-url-password")
-        .unwrap();
+    let pg = found.iter().find(|m| m.rule_id == "postgres-url-password").unwrap();
     assert_eq!(span(body, pg), "S3cr3tPassw0rd9");
     assert_eq!(pg.line, 5);
     // Sorted by start and non-overlapping.
@@ -107,31 +102,18 @@ fn werkzeug_debugger_page_is_critical() {
 <div class="pin-prompt"><div class="inner"><h3>Console Locked</h3><p>The console is locked and needs to be unlocked by entering the PIN.</p></div></div>
 </body></html>"#;
     let found = scan(page);
-    let werkzeug: Vec<&Match> = found
-        .iter()
-        .filter(|m| m.rule_id == "werkzeug-debugger")
-        .collect();
+    let werkzeug: Vec<&Match> = found.iter().filter(|m| m.rule_id == "werkzeug-debugger").collect();
     assert!(werkzeug.len() >= 3, "{found:?}");
-    assert!(werkzeug
-        .iter()
-        .all(|m| m.severity == Severity::Critical
-            && m.context.as_deref() == Some("werkzeug-debugger")));
+    assert!(werkzeug.iter().all(|m| m.severity == Severity::Critical && m.context.as_deref() == Some("werkzeug-debugger")));
     let got = ids(&found);
     for want in ["python-traceback", "flask-debug-mode", "server-file-path"] {
         assert!(got.contains(&want), "missing {want} in {got:?}");
     }
     // Debug and internal matches do not compete: the framework frame is both
     // a flask-debug-mode leak and a server path.
-    let paths: Vec<&str> = found
-        .iter()
-        .filter(|m| m.rule_id == "server-file-path")
-        .map(|m| m.masked.as_str())
-        .collect();
+    let paths: Vec<&str> = found.iter().filter(|m| m.rule_id == "server-file-path").map(|m| m.masked.as_str()).collect();
     assert!(paths.contains(&"/app/api/resources.py"), "{paths:?}");
-    assert!(
-        paths.contains(&"/usr/local/lib/python3.12/site-packages/flask/app.py"),
-        "{paths:?}"
-    );
+    assert!(paths.contains(&"/usr/local/lib/python3.12/site-packages/flask/app.py"), "{paths:?}");
 }
 
 #[test]
@@ -141,10 +123,7 @@ fn django_debug_page_and_sql_error() {
     let got = ids(&found);
     assert!(got.contains(&"django-debug-page"), "{got:?}");
     assert!(got.contains(&"postgres-error"), "{got:?}");
-    let dj = found
-        .iter()
-        .find(|m| m.rule_id == "django-debug-page")
-        .unwrap();
+    let dj = found.iter().find(|m| m.rule_id == "django-debug-page").unwrap();
     assert_eq!(dj.kind, Kind::Debug);
     assert_eq!(dj.line, 5);
 }
@@ -167,11 +146,7 @@ fn stack_traces_of_other_frameworks() {
     ];
     for (text, rule) in cases {
         let got = scan(text);
-        assert!(
-            got.iter().any(|m| m.rule_id == rule),
-            "{rule} not found in {text:?}: {:?}",
-            ids(&got)
-        );
+        assert!(got.iter().any(|m| m.rule_id == rule), "{rule} not found in {text:?}: {:?}", ids(&got));
     }
 }
 
@@ -183,17 +158,11 @@ fn log_lines_and_env_file() {
 2024-03-12T10:00:03Z ERROR upstream 172.16.4.20 refused; retrying orders.svc.cluster.local
 ";
     let found = scan(log);
-    let q = found
-        .iter()
-        .find(|m| m.rule_id == "generic-secret-by-context")
-        .expect("query key");
+    let q = found.iter().find(|m| m.rule_id == "generic-secret-by-context").expect("query key");
     assert_eq!(span(log, q), "Zx81kQ0pLmN3vB7cT5rY2wE9");
     assert_eq!(q.context.as_deref(), Some("api_key"));
     assert_eq!(q.line, 1);
-    let bearer = found
-        .iter()
-        .find(|m| m.rule_id == "http-bearer-token")
-        .expect("bearer");
+    let bearer = found.iter().find(|m| m.rule_id == "http-bearer-token").expect("bearer");
     assert_eq!(bearer.line, 2);
     assert!(ids(&found).contains(&"private-ip-address"));
 
@@ -206,28 +175,13 @@ OPENAI_API_KEY=sk-proj-A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0T3BlbkFJu1V2w3X4y
 ";
     let found = scan(env);
     let got = ids(&found);
-    for want in [
-        "aws-access-key-id",
-        "aws-secret-access-key",
-        "password-in-field",
-        "openai-api-key",
-    ] {
+    for want in ["aws-access-key-id", "aws-secret-access-key", "password-in-field", "openai-api-key"] {
         assert!(got.contains(&want), "missing {want} in {got:?}");
     }
-    let pair = found
-        .iter()
-        .find(|m| m.rule_id == "aws-secret-access-key")
-        .unwrap();
-    assert_eq!(
-        pair.confidence,
-        Confidence::High,
-        "AKIA id nearby makes a pair"
-    );
+    let pair = found.iter().find(|m| m.rule_id == "aws-secret-access-key").unwrap();
+    assert_eq!(pair.confidence, Confidence::High, "AKIA id nearby makes a pair");
     assert_eq!(pair.line, 3);
-    let pw = found
-        .iter()
-        .find(|m| m.rule_id == "password-in-field")
-        .unwrap();
+    let pw = found.iter().find(|m| m.rule_id == "password-in-field").unwrap();
     assert_eq!(pw.severity, Severity::Medium);
 }
 
@@ -239,10 +193,7 @@ fn jwt_reports_algorithm_and_sensitive_claims() {
     let found = scan(&body);
     let jwt = found.iter().find(|m| m.rule_id == "jwt").expect("jwt");
     let ctx = jwt.context.as_deref().unwrap();
-    assert!(
-        ctx.contains("alg=none") && ctx.contains("email") && ctx.contains("role"),
-        "{ctx}"
-    );
+    assert!(ctx.contains("alg=none") && ctx.contains("email") && ctx.contains("role"), "{ctx}");
     assert_eq!(jwt.severity, Severity::High);
 }
 
@@ -259,14 +210,8 @@ fn precision_negatives_stay_silent() {
         r#"{"password": "", "new_password": "********", "token": "xxxxxxxxxxxxxxxxxxxxxxxx"}"#,
     ];
     for text in quiet {
-        let secrets: Vec<Match> = scan(text)
-            .into_iter()
-            .filter(|m| m.kind == Kind::Secret)
-            .collect();
-        assert!(
-            secrets.is_empty(),
-            "false positive in {text:?}: {secrets:?}"
-        );
+        let secrets: Vec<Match> = scan(text).into_iter().filter(|m| m.kind == Kind::Secret).collect();
+        assert!(secrets.is_empty(), "false positive in {text:?}: {secrets:?}");
     }
 }
 
@@ -274,10 +219,7 @@ fn precision_negatives_stay_silent() {
 fn pem_private_key_in_json_is_found() {
     let body = r#"{"private_key": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\naFDrBz9vFqU4yU8sUvT5vJ2p7Q3kN8jH1mL6wR0tY9cX4bZ2aE7gF5hI3jK1lM0n\n-----END RSA PRIVATE KEY-----\n"}"#;
     let found = scan(body);
-    let pem = found
-        .iter()
-        .find(|m| m.rule_id == "pem-private-key")
-        .expect("pem");
+    let pem = found.iter().find(|m| m.rule_id == "pem-private-key").expect("pem");
     assert_eq!(pem.context.as_deref(), Some("RSA PRIVATE KEY"));
     assert!(span(body, pem).starts_with("MIIEow"));
 }
@@ -301,41 +243,20 @@ fn redact_removes_every_planted_secret() {
         assert!(!red.contains(p), "{p} survived redaction: {red}");
     }
     assert!(red.contains("9f86…0a08"), "{red}");
-    assert!(
-        red.contains("DATABASE_URL=postgres://api:"),
-        "non-secret text kept: {red}"
-    );
+    assert!(red.contains("DATABASE_URL=postgres://api:"), "non-secret text kept: {red}");
 }
 
 #[test]
 fn scan_with_filters_kinds_and_raises_pii_for_medical() {
     let body = r#"{"email": "p.jones@clinic-mail.org", "token": "Zx81kQ0pLmN3vB7cT5rY2wE9", "note": "Traceback (most recent call last):"}"#;
     let d = Detector::builtin();
-    let only_pii = d.scan_with(
-        body.as_bytes(),
-        &ScanOptions {
-            kinds: Some(vec![Kind::Pii]),
-            ..ScanOptions::default()
-        },
-    );
+    let only_pii = d.scan_with(body.as_bytes(), &ScanOptions { kinds: Some(vec![Kind::Pii]), ..ScanOptions::default() });
     assert_eq!(ids(&only_pii), ["email-address"]);
     assert_eq!(only_pii[0].severity, Severity::Low);
-    let medical = d.scan_with(
-        body.as_bytes(),
-        &ScanOptions {
-            context: Context::Medical,
-            ..ScanOptions::default()
-        },
-    );
+    let medical = d.scan_with(body.as_bytes(), &ScanOptions { context: Context::Medical, ..ScanOptions::default() });
     let email = medical.iter().find(|m| m.kind == Kind::Pii).unwrap();
     assert_eq!(email.severity, Severity::Medium);
-    let high = d.scan_with(
-        body.as_bytes(),
-        &ScanOptions {
-            min_severity: Severity::High,
-            ..ScanOptions::default()
-        },
-    );
+    let high = d.scan_with(body.as_bytes(), &ScanOptions { min_severity: Severity::High, ..ScanOptions::default() });
     assert!(high.iter().all(|m| m.severity >= Severity::High) && !high.is_empty());
     assert!(!ids(&high).contains(&"email-address"));
 }
@@ -345,16 +266,12 @@ fn stream_scanner_finds_secret_split_across_chunks_once() {
     let d = Detector::builtin();
     let mut text = String::new();
     for i in 0..20_000 {
-        text.push_str(&format!(
-            "2024-03-12T10:00:00Z INFO request {i} served in 3ms\n"
-        ));
+        text.push_str(&format!("2024-03-12T10:00:00Z INFO request {i} served in 3ms\n"));
     }
     let secret_line = text.matches('\n').count() + 1;
     text.push_str("config dump: {\"stripe_key\": \"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"}\n");
     for i in 0..20_000 {
-        text.push_str(&format!(
-            "2024-03-12T10:00:01Z INFO request {i} served in 4ms\n"
-        ));
+        text.push_str(&format!("2024-03-12T10:00:01Z INFO request {i} served in 4ms\n"));
     }
     let bytes = text.as_bytes();
     let secret_at = text.find("sk_live_").unwrap();
@@ -376,10 +293,7 @@ fn stream_scanner_finds_secret_split_across_chunks_once() {
         found.extend(s.finish());
         assert_eq!(found.len(), 1, "chunk {chunk}: {found:?}");
         assert_eq!(found[0].rule_id, "stripe-secret-key");
-        assert_eq!(
-            (found[0].start, found[0].end),
-            (whole[0].start, whole[0].end)
-        );
+        assert_eq!((found[0].start, found[0].end), (whole[0].start, whole[0].end));
         assert_eq!(found[0].line, secret_line);
         assert_eq!(found[0].column, whole[0].column);
     }
@@ -420,37 +334,15 @@ rules:
     assert_eq!(d.scan(b"acme_q8lm2ztr7ywe4cab3xkq").len(), 1);
 
     let bad_regex = yaml.replace("[a-z0-9]{20})", "[a-z0-9]{20}");
-    assert!(matches!(
-        Detector::from_yaml(&[("acme.yaml", &bad_regex)]),
-        Err(DetectError::Regex { .. })
-    ));
-    assert!(matches!(
-        Detector::from_yaml(&[("x.yaml", "rules: [1, 2")]),
-        Err(DetectError::Yaml { .. })
-    ));
-    assert!(matches!(
-        Detector::from_yaml(&[("a.yaml", yaml), ("b.yaml", yaml)]),
-        Err(DetectError::DuplicateId { .. })
-    ));
-    let bad_validator = yaml.replace(
-        "keywords: [acme_]",
-        "keywords: [acme_]\n    validator: nope",
-    );
-    let err = Detector::from_yaml(&[("acme.yaml", &bad_validator)])
-        .err()
-        .unwrap();
-    assert!(
-        err.to_string().contains("unknown validator 'nope'"),
-        "{err}"
-    );
+    assert!(matches!(Detector::from_yaml(&[("acme.yaml", &bad_regex)]), Err(DetectError::Regex { .. })));
+    assert!(matches!(Detector::from_yaml(&[("x.yaml", "rules: [1, 2")]), Err(DetectError::Yaml { .. })));
+    assert!(matches!(Detector::from_yaml(&[("a.yaml", yaml), ("b.yaml", yaml)]), Err(DetectError::DuplicateId { .. })));
+    let bad_validator = yaml.replace("keywords: [acme_]", "keywords: [acme_]\n    validator: nope");
+    let err = Detector::from_yaml(&[("acme.yaml", &bad_validator)]).err().unwrap();
+    assert!(err.to_string().contains("unknown validator 'nope'"), "{err}");
     // A failing example is reported, with the secret masked.
-    let wrong = yaml.replace(
-        "secret: 'acme_q8lm2ztr7ywe4cab3xkq'",
-        "secret: 'q8lm2ztr7ywe4cab3xkq'",
-    );
-    let failures = Detector::from_yaml(&[("acme.yaml", &wrong)])
-        .unwrap()
-        .check_rules();
+    let wrong = yaml.replace("secret: 'acme_q8lm2ztr7ywe4cab3xkq'", "secret: 'q8lm2ztr7ywe4cab3xkq'");
+    let failures = Detector::from_yaml(&[("acme.yaml", &wrong)]).unwrap().check_rules();
     assert_eq!(failures.len(), 1);
     assert!(!failures[0].problem.contains("q8lm2ztr7ywe4cab3xkq"));
 }
@@ -504,15 +396,8 @@ proptest! {
 fn secret_inside_error_line_is_reported_and_excerpt_is_masked() {
     let line = "PHP Fatal error:  Uncaught Exception: bad key sk_live_4eC39HqLyjWDarjtT1zdp7dc in /srv/app/api.php on line 17";
     let found = scan(line);
-    let php = found
-        .iter()
-        .find(|m| m.rule_id == "php-error")
-        .expect("php error");
+    let php = found.iter().find(|m| m.rule_id == "php-error").expect("php error");
     assert!(found.iter().any(|m| m.rule_id == "stripe-secret-key"));
-    assert!(
-        !php.masked.contains("sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
-        "{}",
-        php.masked
-    );
+    assert!(!php.masked.contains("sk_live_4eC39HqLyjWDarjtT1zdp7dc"), "{}", php.masked);
     assert!(php.masked.contains("sk_l…"), "{}", php.masked);
 }

@@ -21,9 +21,7 @@
 //! cores; set `PALISADE_FUZZ_SCALE=N` to run N times as many cases.
 
 use palisade_core::{Context, Severity};
-use palisade_detect::{
-    looks_placeholder, shannon_entropy, Detector, Kind, Match, ScanOptions, StreamScanner,
-};
+use palisade_detect::{looks_placeholder, shannon_entropy, Detector, Kind, Match, ScanOptions, StreamScanner};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::Value;
@@ -47,8 +45,7 @@ fn material() -> &'static RuleMaterial {
         let mut keywords = Vec::new();
         let mut examples = Vec::new();
         for (file, yaml) in Detector::builtin_sources() {
-            let doc: Value = serde_saphyr::from_str(yaml)
-                .unwrap_or_else(|e| panic!("{file} does not parse as YAML: {e}"));
+            let doc: Value = serde_saphyr::from_str(yaml).unwrap_or_else(|e| panic!("{file} does not parse as YAML: {e}"));
             for rule in doc["rules"].as_array().into_iter().flatten() {
                 for k in rule["keywords"].as_array().into_iter().flatten() {
                     keywords.extend(k.as_str().map(str::to_string));
@@ -61,20 +58,9 @@ fn material() -> &'static RuleMaterial {
                 }
             }
         }
-        assert!(
-            keywords.len() > 50 && examples.len() > 200,
-            "rule files changed shape"
-        );
-        let ids = Detector::builtin()
-            .rules()
-            .iter()
-            .map(|r| r.id.clone())
-            .collect();
-        RuleMaterial {
-            keywords,
-            examples,
-            ids,
-        }
+        assert!(keywords.len() > 50 && examples.len() > 200, "rule files changed shape");
+        let ids = Detector::builtin().rules().iter().map(|r| r.id.clone()).collect();
+        RuleMaterial { keywords, examples, ids }
     })
 }
 
@@ -109,11 +95,7 @@ fn timed_scan(input: &[u8]) -> Result<Vec<Match>, TestCaseError> {
     let started = Instant::now();
     let found = Detector::builtin().scan(input);
     let elapsed = started.elapsed();
-    prop_assert!(
-        elapsed < MAX_SCAN_TIME,
-        "scan of {} bytes took {elapsed:?}",
-        input.len()
-    );
+    prop_assert!(elapsed < MAX_SCAN_TIME, "scan of {} bytes took {elapsed:?}", input.len());
     Ok(found)
 }
 
@@ -133,44 +115,20 @@ fn check_matches(input: &[u8], found: &[Match]) -> Result<(), TestCaseError> {
     let mut last_end = [0usize; 3];
     let mut last_start = 0;
     for m in found {
-        prop_assert!(
-            m.start < m.end && m.end <= input.len(),
-            "{} span {}..{} of {}",
-            m.rule_id,
-            m.start,
-            m.end,
-            input.len()
-        );
+        prop_assert!(m.start < m.end && m.end <= input.len(), "{} span {}..{} of {}", m.rule_id, m.start, m.end, input.len());
         prop_assert!(m.start >= last_start, "matches not sorted by start");
         last_start = m.start;
         let c = class(m.kind);
-        prop_assert!(
-            m.start >= last_end[c],
-            "{} at {}..{} overlaps another match of its class",
-            m.rule_id,
-            m.start,
-            m.end
-        );
+        prop_assert!(m.start >= last_end[c], "{} at {}..{} overlaps another match of its class", m.rule_id, m.start, m.end);
         last_end[c] = m.end;
-        prop_assert!(
-            material().ids.contains(&m.rule_id),
-            "unknown rule {}",
-            m.rule_id
-        );
+        prop_assert!(material().ids.contains(&m.rule_id), "unknown rule {}", m.rule_id);
         // 1-based line and byte column of `start`.
         let before = &input[..m.start];
         let line = 1 + before.iter().filter(|b| **b == b'\n').count();
-        let line_start = before
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |p| p + 1);
+        let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
         prop_assert_eq!((m.line, m.column), (line, m.start - line_start + 1));
         prop_assert!(!m.fingerprint.is_empty());
-        prop_assert!(
-            m.masked.chars().count() <= MAX_MASKED_CHARS,
-            "masked value of {} chars",
-            m.masked.chars().count()
-        );
+        prop_assert!(m.masked.chars().count() <= MAX_MASKED_CHARS, "masked value of {} chars", m.masked.chars().count());
         prop_assert!(!m.masked.contains('\n'), "multi-line masked value");
         if let Some(text) = utf8 {
             prop_assert!(
@@ -184,11 +142,7 @@ fn check_matches(input: &[u8], found: &[Match]) -> Result<(), TestCaseError> {
         if m.kind.is_sensitive() {
             let span = String::from_utf8_lossy(&input[m.start..m.end]);
             if span.chars().count() >= 7 {
-                prop_assert!(
-                    !m.masked.contains(span.as_ref()),
-                    "{} masked value shows the whole span",
-                    m.rule_id
-                );
+                prop_assert!(!m.masked.contains(span.as_ref()), "{} masked value shows the whole span", m.rule_id);
             }
         }
     }
@@ -200,12 +154,7 @@ fn check_redact(text: &str) -> Result<String, TestCaseError> {
     let out = Detector::builtin().redact(text);
     prop_assert!(started.elapsed() < MAX_SCAN_TIME);
     // A masked span is at most a few bytes longer than the span it replaces.
-    prop_assert!(
-        out.len() <= text.len() + 4 * (text.len() / 2 + 1),
-        "redacted {} bytes into {}",
-        text.len(),
-        out.len()
-    );
+    prop_assert!(out.len() <= text.len() + 4 * (text.len() / 2 + 1), "redacted {} bytes into {}", text.len(), out.len());
     Ok(out)
 }
 
@@ -214,23 +163,12 @@ fn check_redact(text: &str) -> Result<String, TestCaseError> {
 // ---------------------------------------------------------------------------
 
 /// Bytes that are not UTF-8 or split a character.
-const BAD_UTF8: &[&[u8]] = &[
-    b"\xff",
-    b"\xfe",
-    b"\xc3",
-    b"\xe2\x82",
-    b"\xf0\x9f\x98",
-    b"\xed\xa0\x80",
-    b"\xc0\xaf",
-    b"\x80",
-    b"\xbf\xbf",
-];
+const BAD_UTF8: &[&[u8]] = &[b"\xff", b"\xfe", b"\xc3", b"\xe2\x82", b"\xf0\x9f\x98", b"\xed\xa0\x80", b"\xc0\xaf", b"\x80", b"\xbf\xbf"];
 
 /// Glue between fragments: separators the rule patterns care about.
 const GLUE: &[&str] = &[
-    "", " ", "\n", "\r\n", "\t", "\"", "'", "=", ":", ": ", "\": \"", ",", ";", "&", "?", "/",
-    "\\", "\\\"", "@", ".", "-", "_", "(", ")", "[", "]", "{", "}", "<", ">", "é", "€", "\u{0}",
-    "\u{2028}", "😀",
+    "", " ", "\n", "\r\n", "\t", "\"", "'", "=", ":", ": ", "\": \"", ",", ";", "&", "?", "/", "\\", "\\\"", "@", ".", "-", "_", "(", ")", "[", "]",
+    "{", "}", "<", ">", "é", "€", "\u{0}", "\u{2028}", "😀",
 ];
 
 #[derive(Clone, Debug)]
@@ -258,9 +196,7 @@ fn concat(pieces: &[Piece]) -> Vec<u8> {
     let mut out = Vec::new();
     for p in pieces {
         match p {
-            Piece::Keyword(s) | Piece::Example(s) | Piece::Text(s) => {
-                out.extend_from_slice(s.as_bytes())
-            }
+            Piece::Keyword(s) | Piece::Example(s) | Piece::Text(s) => out.extend_from_slice(s.as_bytes()),
             Piece::Glue(s) => out.extend_from_slice(s.as_bytes()),
             Piece::Bad(b) => out.extend_from_slice(b),
             Piece::Random(b) => out.extend_from_slice(b),
@@ -321,21 +257,17 @@ fn apply(doc: &mut Vec<u8>, m: &Mutation) {
 
 /// One to four rule examples joined by glue, then mutated.
 fn mutated_examples() -> impl Strategy<Value = Vec<u8>> {
-    (
-        prop::collection::vec((example(), prop::sample::select(GLUE)), 1..5),
-        prop::collection::vec(mutation(), 0..6),
-    )
-        .prop_map(|(parts, mutations)| {
-            let mut doc = Vec::new();
-            for (e, g) in parts {
-                doc.extend_from_slice(e.as_bytes());
-                doc.extend_from_slice(g.as_bytes());
-            }
-            for m in &mutations {
-                apply(&mut doc, m);
-            }
-            doc
-        })
+    (prop::collection::vec((example(), prop::sample::select(GLUE)), 1..5), prop::collection::vec(mutation(), 0..6)).prop_map(|(parts, mutations)| {
+        let mut doc = Vec::new();
+        for (e, g) in parts {
+            doc.extend_from_slice(e.as_bytes());
+            doc.extend_from_slice(g.as_bytes());
+        }
+        for m in &mutations {
+            apply(&mut doc, m);
+        }
+        doc
+    })
 }
 
 /// Up to 64 KiB of one fragment repeated: a search for super-linear work.
@@ -379,41 +311,23 @@ fn repetition() -> impl Strategy<Value = Vec<u8>> {
 const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-fn from_alphabet(
-    alphabet: &'static [u8],
-    len: std::ops::Range<usize>,
-) -> impl Strategy<Value = String> {
-    prop::collection::vec(any::<Index>(), len).prop_map(move |idx| {
-        idx.iter()
-            .map(|i| alphabet[i.index(alphabet.len())] as char)
-            .collect()
-    })
+fn from_alphabet(alphabet: &'static [u8], len: std::ops::Range<usize>) -> impl Strategy<Value = String> {
+    prop::collection::vec(any::<Index>(), len).prop_map(move |idx| idx.iter().map(|i| alphabet[i.index(alphabet.len())] as char).collect())
 }
 
 /// A live-looking secret of a format the built-in rules detect.
 fn planted_secret() -> impl Strategy<Value = String> {
     prop_oneof![
-        (
-            prop::sample::select(vec!["AKIA", "ASIA"]),
-            from_alphabet(BASE32, 16..17)
-        )
-            .prop_map(|(p, s)| format!("{p}{s}")),
+        (prop::sample::select(vec!["AKIA", "ASIA"]), from_alphabet(BASE32, 16..17)).prop_map(|(p, s)| format!("{p}{s}")),
         from_alphabet(ALNUM, 24..64).prop_map(|s| format!("sk_live_{s}")),
         from_alphabet(ALNUM, 36..37).prop_map(|s| format!("ghp_{s}")),
-        from_alphabet(
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-",
-            20..21
-        )
-        .prop_map(|s| format!("glpat-{s}")),
+        from_alphabet(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", 20..21).prop_map(|s| format!("glpat-{s}")),
     ]
     .prop_filter("placeholder-looking", |s| !looks_placeholder(s))
 }
 
 /// Characters that end a token for every planted format.
-const SEPARATORS: &[&str] = &[
-    " ", "\"", "'", "\n", "\t", "=", ":", ",", "(", ")", "[", "]", "{", "}", "<", ">", ";", "&",
-    "|", "é",
-];
+const SEPARATORS: &[&str] = &[" ", "\"", "'", "\n", "\t", "=", ":", ",", "(", ")", "[", "]", "{", "}", "<", ">", ";", "&", "|", "é"];
 
 /// Surroundings: soup, examples or arbitrary text.
 fn surroundings() -> impl Strategy<Value = String> {
@@ -423,40 +337,30 @@ fn surroundings() -> impl Strategy<Value = String> {
         any::<String>(),
         Just(String::new()),
         Just("{\"data\": {\"token\": ".to_string()),
-        Just(
-            "Traceback (most recent call last):\n  File \"/app/api.py\", line 3, in f\n    key = "
-                .to_string()
-        ),
+        Just("Traceback (most recent call last):\n  File \"/app/api.py\", line 3, in f\n    key = ".to_string()),
         Just("PHP Fatal error:  Uncaught Exception: bad key ".to_string()),
         Just("postgres://api:".to_string()),
     ]
 }
 
 fn planted_text() -> impl Strategy<Value = (String, Vec<String>)> {
-    prop::collection::vec(
-        (
-            surroundings(),
-            prop::sample::select(SEPARATORS),
-            planted_secret(),
-            prop::sample::select(SEPARATORS),
-        ),
-        1..4,
+    prop::collection::vec((surroundings(), prop::sample::select(SEPARATORS), planted_secret(), prop::sample::select(SEPARATORS)), 1..4).prop_map(
+        |parts| {
+            let mut text = String::new();
+            let mut secrets = Vec::new();
+            for (before, open, secret, close) in parts {
+                text.push_str(&before);
+                // A space first: a secret one separator after another of its rule
+                // is a known miss (`adjacent_secrets_are_all_redacted`, ignored).
+                text.push(' ');
+                text.push_str(open);
+                text.push_str(&secret);
+                text.push_str(close);
+                secrets.push(secret);
+            }
+            (text, secrets)
+        },
     )
-    .prop_map(|parts| {
-        let mut text = String::new();
-        let mut secrets = Vec::new();
-        for (before, open, secret, close) in parts {
-            text.push_str(&before);
-            // A space first: a secret one separator after another of its rule
-            // is a known miss (`adjacent_secrets_are_all_redacted`, ignored).
-            text.push(' ');
-            text.push_str(open);
-            text.push_str(&secret);
-            text.push_str(close);
-            secrets.push(secret);
-        }
-        (text, secrets)
-    })
 }
 
 // ---------------------------------------------------------------------------
@@ -470,9 +374,7 @@ fn rule_material_is_loaded() {
     assert!(m.keywords.iter().any(|k| k == "akia"));
     // Every positive example is detected: the seeds exercise the rules.
     let d = Detector::builtin();
-    assert!(!d
-        .scan(b"aws_access_key_id = AKIAETDAPGLH4FBCQ36T")
-        .is_empty());
+    assert!(!d.scan(b"aws_access_key_id = AKIAETDAPGLH4FBCQ36T").is_empty());
 }
 
 proptest! {
@@ -671,10 +573,7 @@ fn mixed_internal_and_pii_matches_scan_in_linear_time() {
     let large = scan_time(&unit.repeat(32_000));
     // Four times the input: ~4x the time if linear, ~16x if quadratic.
     let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-6);
-    assert!(
-        ratio < 8.0,
-        "4x the input took {ratio:.1}x the time ({small:?} -> {large:?})"
-    );
+    assert!(ratio < 8.0, "4x the input took {ratio:.1}x the time ({small:?} -> {large:?})");
 }
 
 /// A `Match` promises never to hold a full secret. The `ctx` group of
@@ -691,11 +590,7 @@ fn match_context_never_holds_a_detected_secret() {
     assert!(found.iter().any(|m| m.rule_id == "aws-access-key-id"));
     for m in &found {
         let context = m.context.as_deref().unwrap_or("");
-        assert!(
-            !context.contains("AKIAQYLPMN5HHHKEY7EX"),
-            "{} context {context:?} holds the AWS key id",
-            m.rule_id
-        );
+        assert!(!context.contains("AKIAQYLPMN5HHHKEY7EX"), "{} context {context:?} holds the AWS key id", m.rule_id);
     }
 }
 
@@ -711,22 +606,10 @@ fn match_context_never_holds_a_detected_secret() {
 fn secrets_after_json_escapes_are_redacted() {
     let d = Detector::builtin();
     for (body, secret) in [
-        (
-            r#"{"keys": "sk_live_4eC39HqLyjWDarjtT1zdp7dc\nsk_live_V3Y7ydgVER779UEdxWItBL0Q"}"#,
-            "sk_live_V3Y7ydgVER779UEdxWItBL0Q",
-        ),
-        (
-            r#"{"log": "boot\tAKIAETDAPGLH4FBCQ36T"}"#,
-            "AKIAETDAPGLH4FBCQ36T",
-        ),
-        (
-            r#"{"env": "x\r\nghp_zug7IVbs5Bnju91zRrlu1cZXkH7iEXZ5TSwT"}"#,
-            "ghp_zug7IVbs5Bnju91zRrlu1cZXkH7iEXZ5TSwT",
-        ),
-        (
-            r#"{"a": "\u0020sk_live_V3Y7ydgVER779UEdxWItBL0Q"}"#,
-            "sk_live_V3Y7ydgVER779UEdxWItBL0Q",
-        ),
+        (r#"{"keys": "sk_live_4eC39HqLyjWDarjtT1zdp7dc\nsk_live_V3Y7ydgVER779UEdxWItBL0Q"}"#, "sk_live_V3Y7ydgVER779UEdxWItBL0Q"),
+        (r#"{"log": "boot\tAKIAETDAPGLH4FBCQ36T"}"#, "AKIAETDAPGLH4FBCQ36T"),
+        (r#"{"env": "x\r\nghp_zug7IVbs5Bnju91zRrlu1cZXkH7iEXZ5TSwT"}"#, "ghp_zug7IVbs5Bnju91zRrlu1cZXkH7iEXZ5TSwT"),
+        (r#"{"a": "\u0020sk_live_V3Y7ydgVER779UEdxWItBL0Q"}"#, "sk_live_V3Y7ydgVER779UEdxWItBL0Q"),
     ] {
         let red = d.redact(body);
         assert!(!red.contains(secret), "{secret} survived redaction: {red}");
@@ -746,27 +629,12 @@ fn secrets_after_json_escapes_are_redacted() {
 fn adjacent_secrets_are_all_redacted() {
     let d = Detector::builtin();
     for (body, second) in [
-        (
-            "AKIAETDAPGLH4FBCQ36T AKIAV4YIWMRNDG44EJ7I",
-            "AKIAV4YIWMRNDG44EJ7I",
-        ),
-        (
-            "sk_live_4eC39HqLyjWDarjtT1zdp7dc,sk_live_V3Y7ydgVER779UEdxWItBL0Q",
-            "sk_live_V3Y7ydgVER779UEdxWItBL0Q",
-        ),
-        (
-            "ghp_zug7IVbs5Bnju91zRrlu1cZXkH7iEXZ5TSwT\nghp_VjjM9c9lBniifqEYPOHhh1l1mLWXOqYeC4r1",
-            "ghp_VjjM9c9lBniifqEYPOHhh1l1mLWXOqYeC4r1",
-        ),
-        (
-            "export SERVICE_TOKEN=glpat-N5CdqlMMZ0FN7p5kWfcC glpat-AAA85-ARuHbOzt5lkxqC<",
-            "glpat-AAA85-ARuHbOzt5lkxqC",
-        ),
+        ("AKIAETDAPGLH4FBCQ36T AKIAV4YIWMRNDG44EJ7I", "AKIAV4YIWMRNDG44EJ7I"),
+        ("sk_live_4eC39HqLyjWDarjtT1zdp7dc,sk_live_V3Y7ydgVER779UEdxWItBL0Q", "sk_live_V3Y7ydgVER779UEdxWItBL0Q"),
+        ("ghp_zug7IVbs5Bnju91zRrlu1cZXkH7iEXZ5TSwT\nghp_VjjM9c9lBniifqEYPOHhh1l1mLWXOqYeC4r1", "ghp_VjjM9c9lBniifqEYPOHhh1l1mLWXOqYeC4r1"),
+        ("export SERVICE_TOKEN=glpat-N5CdqlMMZ0FN7p5kWfcC glpat-AAA85-ARuHbOzt5lkxqC<", "glpat-AAA85-ARuHbOzt5lkxqC"),
     ] {
         let red = d.redact(body);
-        assert!(
-            !red.contains(second),
-            "{second} survived redaction: {red:?}"
-        );
+        assert!(!red.contains(second), "{second} survived redaction: {red:?}");
     }
 }

@@ -6,12 +6,7 @@ use palisade_detect::{Detector, Kind};
 fn builtin_rules_pass_self_check() {
     let failures = Detector::builtin().check_rules();
     let listing: Vec<String> = failures.iter().map(ToString::to_string).collect();
-    assert!(
-        failures.is_empty(),
-        "{} rule check failures:\n{}",
-        failures.len(),
-        listing.join("\n")
-    );
+    assert!(failures.is_empty(), "{} rule check failures:\n{}", failures.len(), listing.join("\n"));
 }
 
 #[test]
@@ -22,7 +17,5 @@ fn builtin_rules_cover_required_families() {
     for kind in Kind::ALL {
         assert!(rules.iter().any(|r| r.kind == kind), "no {kind:?} rule");
     }
-    assert!(rules
-        .iter()
-        .all(|r| r.examples >= 2 && r.negative_examples >= 2));
+    assert!(rules.iter().all(|r| r.examples >= 2 && r.negative_examples >= 2));
 }

@@ -91,7 +91,6 @@ impl OobConfig {
         };
         Ok(OobConfig { listen, public_url })
     }
-
 }
 
 /// Parse `--oob-listen`: an IP literal and a port (`127.0.0.1:8099`, `[::1]:0`).
@@ -147,9 +146,7 @@ enum Reach {
 fn ip_reach(ip: IpAddr) -> Reach {
     match ip {
         IpAddr::V4(v4) if v4.is_loopback() || v4.is_unspecified() => Reach::Loopback,
-        IpAddr::V4(v4) if v4.is_private() || v4.is_link_local() || v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]) => {
-            Reach::Private
-        }
+        IpAddr::V4(v4) if v4.is_private() || v4.is_link_local() || v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]) => Reach::Private,
         IpAddr::V6(v6) if v6.is_loopback() || v6.is_unspecified() => Reach::Loopback,
         IpAddr::V6(v6) if (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80 => Reach::Private,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -228,10 +225,8 @@ impl OobListener {
                     IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
                     ip => ip,
                 };
-                Url::parse(&format!("http://{}/", SocketAddr::new(ip, addr.port()))).map_err(|e| OobError::InvalidUrl {
-                    value: addr.to_string(),
-                    reason: e.to_string(),
-                })?
+                Url::parse(&format!("http://{}/", SocketAddr::new(ip, addr.port())))
+                    .map_err(|e| OobError::InvalidUrl { value: addr.to_string(), reason: e.to_string() })?
             }
         };
         let shared = Arc::new(Shared::default());
@@ -271,8 +266,10 @@ impl OobListener {
         let Some(target) = target.host() else { return false };
         match host_reach(&canary) {
             Reach::Public => true,
-            Reach::Private => matches!(host_reach(&target), Reach::Loopback)
-                || matches!(target, url::Host::Ipv4(_) | url::Host::Ipv6(_)) && host_reach(&target) == Reach::Private,
+            Reach::Private => {
+                matches!(host_reach(&target), Reach::Loopback)
+                    || matches!(target, url::Host::Ipv4(_) | url::Host::Ipv6(_)) && host_reach(&target) == Reach::Private
+            }
             Reach::Loopback => host_reach(&target) == Reach::Loopback,
         }
     }
@@ -342,10 +339,7 @@ async fn serve(mut stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
         "404 Not Found"
     };
     let body = if status == "200 OK" { OOB_BODY_MARKER } else { "not found" };
-    let response = format!(
-        "HTTP/1.0 {status}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
+    let response = format!("HTTP/1.0 {status}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;
 }

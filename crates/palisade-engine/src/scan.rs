@@ -123,16 +123,8 @@ pub(crate) async fn run_scan(
 
     let selected = opts.selected_rules.clone();
     let sink = FindingSink::new(selected, events.clone()).redacting(redact.clone());
-    let ctx = Arc::new(ScanContext::new(
-        engine.clone(),
-        target.clone(),
-        inventory,
-        soft404,
-        opts.settings.clone(),
-        sink,
-        passive.clone(),
-        found.hits,
-    ));
+    let ctx =
+        Arc::new(ScanContext::new(engine.clone(), target.clone(), inventory, soft404, opts.settings.clone(), sink, passive.clone(), found.hits));
     for (req, resp) in &exchanges {
         ctx.observe(req, resp);
     }
@@ -210,8 +202,7 @@ pub(crate) async fn run_scan(
         }
     }
 
-    let cited: BTreeSet<u64> =
-        findings.iter().flat_map(|f| f.evidence.exchange.into_iter().chain(f.evidence.related.iter().copied())).collect();
+    let cited: BTreeSet<u64> = findings.iter().flat_map(|f| f.evidence.exchange.into_iter().chain(f.evidence.related.iter().copied())).collect();
     let exchanges = cited
         .into_iter()
         .filter_map(|id| engine.exchange(id))
@@ -254,9 +245,7 @@ async fn discover(engine: &Engine, target: &Url, spec: Option<&SpecInput>) -> Re
         palisade_spec::load(bytes, &opts).map_err(|e| ScanError::Spec(e.to_string()))
     };
     match spec {
-        Some(SpecInput::Bytes { bytes, source }) => {
-            Ok(Discovered { inventory: load(bytes, source.clone())?, spec_url: None, exchanges })
-        }
+        Some(SpecInput::Bytes { bytes, source }) => Ok(Discovered { inventory: load(bytes, source.clone())?, spec_url: None, exchanges }),
         Some(SpecInput::Url(url)) => {
             let req = ProbeRequest::get(url.clone());
             let resp = engine.send(req.clone()).await.map_err(|e| ScanError::Spec(e.to_string()))?;
@@ -343,7 +332,5 @@ pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 }
 
 fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }

@@ -42,10 +42,11 @@ impl Check for CountCrawled {
     async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
         let crawled = ctx.crawled.lock().unwrap().clone();
         for (ep, exchange) in crawled {
-            ctx.report(
-                Finding::new(&TEST_RULE, ep.label(), "crawled", "")
-                    .evidence(Evidence { exchange: Some(exchange), location: "test".into(), ..Default::default() }),
-            );
+            ctx.report(Finding::new(&TEST_RULE, ep.label(), "crawled", "").evidence(Evidence {
+                exchange: Some(exchange),
+                location: "test".into(),
+                ..Default::default()
+            }));
         }
         Ok(())
     }
@@ -177,8 +178,7 @@ async fn a_panicking_check_or_observer_is_a_health_error_and_the_scan_completes(
     let passive: Vec<Arc<dyn palisade_engine::PassiveCheck>> = vec![Arc::new(PanickingObserver)];
     let report = scanner(&server.base_url()).checks(checks, passive).on_event(tx).run().await.unwrap();
 
-    let errors: Vec<(&str, &str)> =
-        report.health.check_errors.iter().map(|e| (e.check.as_str(), e.message.as_str())).collect();
+    let errors: Vec<(&str, &str)> = report.health.check_errors.iter().map(|e| (e.check.as_str(), e.message.as_str())).collect();
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert_eq!(errors[0].0, "test/panicking");
     assert!(errors[0].1.contains("check panicked: index"), "{errors:?}");

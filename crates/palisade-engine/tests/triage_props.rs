@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 /// Read actions: never a reason to skip.
 const READ_VERBS: &[&str] = &[
-    "get", "list", "search", "find", "show", "export", "download", "read", "retrieve", "fetch", "view", "describe",
-    "query", "count", "lookup", "preview", "browse",
+    "get", "list", "search", "find", "show", "export", "download", "read", "retrieve", "fetch", "view", "describe", "query", "count", "lookup",
+    "preview", "browse",
 ];
 
 /// Resources, including ones spelled like verb forms.
@@ -169,8 +169,7 @@ const MOSTLY_NOUN_STEMS: &[&str] = &["post", "set", "mark", "block", "archive", 
 const OBJECT_AND_HEAD_WORDS: &[&str] = &["now", "all", "password", "db", "cache", "status", "history"];
 
 /// Path segments that name nothing.
-const SAFE_PREFIX: &[&str] =
-    &["api", "v1", "v2", "admin", "internal", "users", "{id}", "jobs", "{job_id}", "accounts", "items"];
+const SAFE_PREFIX: &[&str] = &["api", "v1", "v2", "admin", "internal", "users", "{id}", "jobs", "{job_id}", "accounts", "items"];
 
 fn pick(list: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
     prop::sample::select(list)

@@ -6,8 +6,7 @@ use palisade_engine::triage::{judge, Field};
 
 /// (method, path, operationId, summary, description, tags, the field a skip must name).
 /// Empty strings are absent fields; `None` means the operation is allowed.
-type Row =
-    (&'static str, &'static str, &'static str, &'static str, &'static str, &'static [&'static str], Option<Field>);
+type Row = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static [&'static str], Option<Field>);
 
 const SKIP_PATH: Option<Field> = Some(Field::Path);
 const SKIP_OP: Option<Field> = Some(Field::OperationId);
@@ -241,12 +240,8 @@ fn real_world_operations_are_triaged() {
             (Some(field), Some(v)) => {
                 if v.field != field {
                     failures.push(format!("{label}: expected skipped for its {field}, skipped for: {}", v.reason));
-                } else if !v.reason.contains(field.name()) || !v.reason.to_lowercase().contains(&v.word.to_lowercase())
-                {
-                    failures.push(format!(
-                        "{label}: reason names neither field {field} nor word '{}': {}",
-                        v.word, v.reason
-                    ));
+                } else if !v.reason.contains(field.name()) || !v.reason.to_lowercase().contains(&v.word.to_lowercase()) {
+                    failures.push(format!("{label}: reason names neither field {field} nor word '{}': {}", v.word, v.reason));
                 }
             }
         }
@@ -257,16 +252,10 @@ fn real_world_operations_are_triaged() {
 #[test]
 fn reasons_read_as_sentences() {
     let reason = |row: usize| judge(&endpoint(&ROWS[row])).unwrap().reason;
-    assert_eq!(
-        reason(0),
-        "GET operation whose path segment 'createdb' reads as the verb 'create' (compound 'create'+'db')"
-    );
+    assert_eq!(reason(0), "GET operation whose path segment 'createdb' reads as the verb 'create' (compound 'create'+'db')");
     assert_eq!(reason(1), "GET operation whose description starts with the verb 'wipes'");
     let install = ROWS.iter().position(|r| r.1 == "/install.php").unwrap();
-    assert_eq!(
-        reason(install),
-        "GET operation whose path segment 'install.php' reads as the verb 'install' (script extension '.php' stripped)"
-    );
+    assert_eq!(reason(install), "GET operation whose path segment 'install.php' reads as the verb 'install' (script extension '.php' stripped)");
     let mut ep = Endpoint::discovered("GET", "/api/v1/thing");
     ep.summary = Some("Creates and populates the database".into());
     assert_eq!(judge(&ep).unwrap().reason, "GET operation whose summary starts with the verb 'creates'");

@@ -73,9 +73,6 @@ impl Default for EngineConfig {
 impl EngineConfig {
     /// Defaults with the scope set to `target`'s origin.
     pub fn for_target(target: &Url) -> Self {
-        Self {
-            scope: Scope::for_target(target),
-            ..Self::default()
-        }
+        Self { scope: Scope::for_target(target), ..Self::default() }
     }
 }

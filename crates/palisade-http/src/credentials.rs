@@ -14,20 +14,9 @@ pub struct Credentials {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, String)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), mask_credential(k, v)))
-            .collect();
-        let query: Vec<(&str, String)> = self
-            .query
-            .iter()
-            .map(|(k, v)| (k.as_str(), mask_secret(v)))
-            .collect();
-        f.debug_struct("Credentials")
-            .field("headers", &headers)
-            .field("query", &query)
-            .finish()
+        let headers: Vec<(&str, String)> = self.headers.iter().map(|(k, v)| (k.as_str(), mask_credential(k, v))).collect();
+        let query: Vec<(&str, String)> = self.query.iter().map(|(k, v)| (k.as_str(), mask_secret(v))).collect();
+        f.debug_struct("Credentials").field("headers", &headers).field("query", &query).finish()
     }
 }
 
@@ -50,13 +39,7 @@ impl Credentials {
 
     /// `Authorization: Basic base64(user:pass)`.
     pub fn basic(self, user: &str, pass: &str) -> Self {
-        self.header(
-            "Authorization",
-            format!(
-                "Basic {}",
-                base64_encode(format!("{user}:{pass}").as_bytes())
-            ),
-        )
+        self.header("Authorization", format!("Basic {}", base64_encode(format!("{user}:{pass}").as_bytes())))
     }
 
     /// `Cookie: <cookies>` (e.g. `session=abc; theme=dark`).
@@ -108,11 +91,7 @@ pub(crate) fn base64_encode(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -131,15 +110,9 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc4648_vectors() {
-        for (input, expected) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
+        for (input, expected) in
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")]
+        {
             assert_eq!(base64_encode(input.as_bytes()), expected);
         }
     }
@@ -147,13 +120,7 @@ mod tests {
     #[test]
     fn basic_encodes_user_and_password() {
         let c = Credentials::new().basic("Aladdin", "open sesame");
-        assert_eq!(
-            c.headers,
-            vec![(
-                "Authorization".to_string(),
-                "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==".to_string()
-            )]
-        );
+        assert_eq!(c.headers, vec![("Authorization".to_string(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==".to_string())]);
     }
 
     #[test]
@@ -164,16 +131,9 @@ mod tests {
             .api_key_query("sig", "querysecretvalue42")
             .cookie("session=cookiesecretvalue42");
         let shown = format!("{c:?}");
-        for secret in [
-            "tok_live_0123456789abcdef",
-            "customsecretvalue42",
-            "querysecretvalue42",
-            "cookiesecretvalue42",
-        ] {
+        for secret in ["tok_live_0123456789abcdef", "customsecretvalue42", "querysecretvalue42", "cookiesecretvalue42"] {
             assert!(!shown.contains(secret), "{secret} leaked in {shown}");
         }
-        assert!(
-            shown.contains("Authorization") && shown.contains("X-Custom") && shown.contains("sig")
-        );
+        assert!(shown.contains("Authorization") && shown.contains("X-Custom") && shown.contains("sig"));
     }
 }

@@ -46,13 +46,7 @@ impl DenyRule {
     pub fn new(operation: impl Into<String>, path: &str, reason: impl Into<String>) -> Self {
         let segments = normalized_segments(path)
             .into_iter()
-            .map(|s| {
-                if s.starts_with('{') && s.ends_with('}') && s.len() >= 2 {
-                    Segment::Param
-                } else {
-                    Segment::Literal(s)
-                }
-            })
+            .map(|s| if s.starts_with('{') && s.ends_with('}') && s.len() >= 2 { Segment::Param } else { Segment::Literal(s) })
             .collect();
         DenyRule { operation: operation.into(), reason: reason.into(), segments }
     }
@@ -111,11 +105,7 @@ fn normalized_segments(path: &str) -> Vec<String> {
     // Decode twice: `%252F` is what a double-decoding proxy turns into `/`.
     let once = percent_decode(path);
     let twice = percent_decode(&once).into_owned();
-    twice
-        .split(['/', '\\'])
-        .map(|s| s.split(';').next().unwrap_or("").trim().to_lowercase())
-        .filter(|s| !s.is_empty() && s != ".")
-        .collect()
+    twice.split(['/', '\\']).map(|s| s.split(';').next().unwrap_or("").trim().to_lowercase()).filter(|s| !s.is_empty() && s != ".").collect()
 }
 
 fn percent_decode(s: &str) -> Cow<'_, str> {

@@ -3,10 +3,7 @@
 use crate::credentials::mask_credential;
 use crate::error::describe;
 use crate::limits::{parse_retry_after, RateLimiter};
-use crate::{
-    AuthMode, CheckedMethod, Credentials, EngineConfig, HttpError, ProbeRequest, Response,
-    DEFAULT_IDENTITY,
-};
+use crate::{AuthMode, CheckedMethod, Credentials, EngineConfig, HttpError, ProbeRequest, Response, DEFAULT_IDENTITY};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use palisade_core::mask::{mask_named_value, mask_secret, mask_url};
@@ -29,9 +26,7 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine")
-            .field("config", &self.inner.cfg)
-            .finish_non_exhaustive()
+        f.debug_struct("Engine").field("config", &self.inner.cfg).finish_non_exhaustive()
     }
 }
 
@@ -91,9 +86,8 @@ impl Engine {
         let concurrency = cfg.concurrency.max(1);
         let mut builder = reqwest::Client::builder();
         for der in &cfg.extra_roots {
-            let cert = reqwest::Certificate::from_der(der).map_err(|e| HttpError::Other {
-                reason: format!("cannot use an extra CA certificate: {}", describe(e)),
-            })?;
+            let cert = reqwest::Certificate::from_der(der)
+                .map_err(|e| HttpError::Other { reason: format!("cannot use an extra CA certificate: {}", describe(e)) })?;
             builder = builder.add_root_certificate(cert);
         }
         let client = builder
@@ -107,9 +101,7 @@ impl Engine {
             .connect_timeout(cfg.request_timeout)
             .pool_max_idle_per_host(concurrency)
             .build()
-            .map_err(|e| HttpError::Other {
-                reason: format!("cannot build the HTTP client: {}", describe(e)),
-            })?;
+            .map_err(|e| HttpError::Other { reason: format!("cannot build the HTTP client: {}", describe(e)) })?;
         let refresh = crate::refresh::RefreshState::default();
         if let Some(hook) = &cfg.credential_refresh {
             refresh.set(hook.refresher.clone(), hook.max_per_identity);
@@ -155,9 +147,7 @@ impl Engine {
         };
         if !self.inner.cfg.scope.contains(&req.url) {
             self.count(|h| h.refused += 1);
-            return Err(HttpError::OutOfScope {
-                url: masked(&req.url),
-            });
+            return Err(HttpError::OutOfScope { url: masked(&req.url) });
         }
         if let Some(refusal) = self.denial(&req.url) {
             return Err(refusal);
@@ -174,10 +164,7 @@ impl Engine {
             headers: req.headers.clone(),
             body: req.body.clone(),
         };
-        let cell = lock(&self.inner.cache)
-            .entry(key.clone())
-            .or_default()
-            .clone();
+        let cell = lock(&self.inner.cache).entry(key.clone()).or_default().clone();
         let mut ran = false;
         let response = cell
             .get_or_try_init(|| {
@@ -189,17 +176,11 @@ impl Engine {
         if !ran {
             self.count(|h| h.cache_hits += 1);
         } else {
-            let total = self
-                .inner
-                .cache_bytes
-                .fetch_add(response.body.len() as u64, Ordering::SeqCst)
-                + response.body.len() as u64;
+            let total = self.inner.cache_bytes.fetch_add(response.body.len() as u64, Ordering::SeqCst) + response.body.len() as u64;
             if total > CACHE_BYTES_LIMIT {
                 // Past the limit new entries only coalesce concurrent requests; they are not kept.
                 lock(&self.inner.cache).remove(&key);
-                self.inner
-                    .cache_bytes
-                    .fetch_sub(response.body.len() as u64, Ordering::SeqCst);
+                self.inner.cache_bytes.fetch_sub(response.body.len() as u64, Ordering::SeqCst);
             }
         }
         Ok(response)
@@ -208,31 +189,19 @@ impl Engine {
     /// Never send anything to `rule`'s path again, from any caller, with
     /// any method or query string (see [`crate::deny`]).
     pub fn deny(&self, rule: crate::DenyRule) {
-        self.inner
-            .deny
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .add(rule);
+        self.inner.deny.write().unwrap_or_else(|e| e.into_inner()).add(rule);
     }
 
     /// The operations this engine refuses to call.
     pub fn denied(&self) -> Vec<crate::DenyRule> {
-        self.inner
-            .deny
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .rules()
-            .to_vec()
+        self.inner.deny.read().unwrap_or_else(|e| e.into_inner()).rules().to_vec()
     }
 
     /// The refusal for a URL on the deny-list (counted in health), if it is on it.
     fn denial(&self, url: &Url) -> Option<HttpError> {
         let deny = self.inner.deny.read().unwrap_or_else(|e| e.into_inner());
         let rule = deny.matching(url.path())?;
-        let refusal = HttpError::Denied {
-            url: masked(url),
-            operation: rule.operation.clone(),
-        };
+        let refusal = HttpError::Denied { url: masked(url), operation: rule.operation.clone() };
         drop(deny);
         self.count(|h| h.refused += 1);
         tracing::debug!(%refusal, "denied");
@@ -249,9 +218,7 @@ impl Engine {
     pub fn permit_text_post(&self, url: &Url) {
         let mut url = url.clone();
         url.set_fragment(None);
-        lock(&self.inner.text_posts)
-            .entry(url.as_str().to_string())
-            .or_insert(crate::TEXT_POST_MAX_PER_URL);
+        lock(&self.inner.text_posts).entry(url.as_str().to_string()).or_insert(crate::TEXT_POST_MAX_PER_URL);
     }
 
     /// Like [`Engine::permit_text_post`] with an allowance of `count` POSTs,
@@ -260,17 +227,12 @@ impl Engine {
     pub fn permit_text_posts(&self, url: &Url, count: u32) {
         let mut url = url.clone();
         url.set_fragment(None);
-        lock(&self.inner.text_posts)
-            .entry(url.as_str().to_string())
-            .or_insert(count.min(crate::TEXT_POST_MAX_PER_URL_DEEP));
+        lock(&self.inner.text_posts).entry(url.as_str().to_string()).or_insert(count.min(crate::TEXT_POST_MAX_PER_URL_DEEP));
     }
 
     /// POSTs still permitted to `url` under [`Engine::permit_text_post`].
     pub fn text_posts_left(&self, url: &Url) -> u32 {
-        lock(&self.inner.text_posts)
-            .get(url.as_str())
-            .copied()
-            .unwrap_or(0)
+        lock(&self.inner.text_posts).get(url.as_str()).copied().unwrap_or(0)
     }
 
     /// `Ok(Some)` when `req` is a POST the policy refused but a text-POST
@@ -286,15 +248,12 @@ impl Engine {
         let Some(left) = grants.get_mut(&key) else {
             return Ok(None);
         };
-        let refuse = |why: &str| HttpError::Other {
-            reason: format!("text POST to {} refused: {why}", masked(&req.url)),
-        };
+        let refuse = |why: &str| HttpError::Other { reason: format!("text POST to {} refused: {why}", masked(&req.url)) };
         if *left == 0 {
             return Err(refuse("its probe allowance is used up"));
         }
-        let body_ok = req.body.as_ref().is_some_and(|b| {
-            b.len() <= crate::TEXT_POST_MAX_BODY && serde_json::from_slice::<serde_json::Value>(b).is_ok()
-        });
+        let body_ok =
+            req.body.as_ref().is_some_and(|b| b.len() <= crate::TEXT_POST_MAX_BODY && serde_json::from_slice::<serde_json::Value>(b).is_ok());
         if !body_ok {
             return Err(refuse(&format!("the body must be JSON of at most {} bytes", crate::TEXT_POST_MAX_BODY)));
         }
@@ -382,50 +341,32 @@ impl Engine {
     }
 
     /// The cache identity name and the credentials for `auth`.
-    fn resolve_identity(
-        &self,
-        auth: &AuthMode,
-    ) -> Result<(String, Option<&Credentials>), HttpError> {
+    fn resolve_identity(&self, auth: &AuthMode) -> Result<(String, Option<&Credentials>), HttpError> {
         let identities = &self.inner.cfg.identities;
         match auth {
             AuthMode::Anonymous => Ok(("\0anonymous".to_string(), None)),
-            AuthMode::Default => Ok((
-                DEFAULT_IDENTITY.to_string(),
-                identities.get(DEFAULT_IDENTITY),
-            )),
+            AuthMode::Default => Ok((DEFAULT_IDENTITY.to_string(), identities.get(DEFAULT_IDENTITY))),
             AuthMode::Identity(name) => match identities.get(name) {
                 Some(c) => Ok((name.clone(), Some(c))),
-                None => Err(HttpError::Other {
-                    reason: format!("unknown identity {name:?}"),
-                }),
+                None => Err(HttpError::Other { reason: format!("unknown identity {name:?}") }),
             },
         }
     }
 
     /// Send one logical request, following in-scope redirects by hand.
-    async fn fetch(
-        &self,
-        method: CheckedMethod,
-        req: &ProbeRequest,
-        credentials: Option<&Credentials>,
-    ) -> Result<Response, HttpError> {
+    async fn fetch(&self, method: CheckedMethod, req: &ProbeRequest, credentials: Option<&Credentials>) -> Result<Response, HttpError> {
         let cfg = &self.inner.cfg;
         let mut method = method;
         let mut url = req.url.clone();
         let mut body = req.body.clone();
         let mut redirects: Vec<Url> = Vec::new();
         loop {
-            let mut response = self
-                .send_with_retry(&method, &url, &req.headers, body.clone(), credentials)
-                .await?;
+            let mut response = self.send_with_retry(&method, &url, &req.headers, body.clone(), credentials).await?;
             response.redirects = redirects.clone();
             if !req.follow_redirects || !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
                 return Ok(response);
             }
-            let Some(mut next) = response
-                .header("location")
-                .and_then(|loc| url.join(loc).ok())
-            else {
+            let Some(mut next) = response.header("location").and_then(|loc| url.join(loc).ok()) else {
                 return Ok(response);
             };
             next.set_fragment(None);
@@ -442,13 +383,10 @@ impl Engine {
                 return Err(HttpError::RedirectLoop { url: masked(&next) });
             }
             if redirects.len() >= cfg.max_redirects {
-                return Err(HttpError::TooManyRedirects {
-                    url: masked(&req.url),
-                });
+                return Err(HttpError::TooManyRedirects { url: masked(&req.url) });
             }
             // Browsers turn these into GETs; a scanner follows suit so a redirect never repeats a write.
-            let to_get = (response.status == 303 && method.as_str() != "HEAD")
-                || (matches!(response.status, 301 | 302) && method.as_str() == "POST");
+            let to_get = (response.status == 303 && method.as_str() != "HEAD") || (matches!(response.status, 301 | 302) && method.as_str() == "POST");
             if to_get {
                 method = CheckedMethod::check(&cfg.policy, "GET")?;
                 body = None;
@@ -469,15 +407,11 @@ impl Engine {
     ) -> Result<Response, HttpError> {
         let mut retried = false;
         loop {
-            let response = self
-                .send_once(method, url, headers, body.clone(), credentials)
-                .await?;
+            let response = self.send_once(method, url, headers, body.clone(), credentials).await?;
             if !matches!(response.status, 429 | 503) {
                 return Ok(response);
             }
-            let wait = response
-                .header("retry-after")
-                .and_then(|v| parse_retry_after(v, SystemTime::now()));
+            let wait = response.header("retry-after").and_then(|v| parse_retry_after(v, SystemTime::now()));
             if response.status == 429 || wait.is_some() {
                 self.count(|h| h.rate_limited += 1);
             }
@@ -510,20 +444,10 @@ impl Engine {
     /// `reserve`, also take one request from the budget.
     fn check_budget(&self, reserve: bool) -> Result<(), HttpError> {
         let cfg = &self.inner.cfg;
-        let refusal = if cfg
-            .max_time
-            .is_some_and(|max| self.inner.started.elapsed() >= max)
-        {
-            Some(format!(
-                "max time of {:.1}s reached",
-                cfg.max_time.unwrap_or_default().as_secs_f64()
-            ))
+        let refusal = if cfg.max_time.is_some_and(|max| self.inner.started.elapsed() >= max) {
+            Some(format!("max time of {:.1}s reached", cfg.max_time.unwrap_or_default().as_secs_f64()))
         } else if let Some(max) = cfg.max_requests {
-            let used = if reserve {
-                self.inner.attempts.fetch_add(1, Ordering::SeqCst)
-            } else {
-                self.inner.attempts.load(Ordering::SeqCst)
-            };
+            let used = if reserve { self.inner.attempts.fetch_add(1, Ordering::SeqCst) } else { self.inner.attempts.load(Ordering::SeqCst) };
             (used >= max).then(|| format!("max requests of {max} reached"))
         } else {
             None
@@ -544,14 +468,7 @@ impl Engine {
     /// from `max_requests`.
     pub(crate) async fn admit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, HttpError> {
         self.check_budget(false)?;
-        let permit = self
-            .inner
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| HttpError::Other {
-                reason: "engine is shut down".into(),
-            })?;
+        let permit = self.inner.permits.acquire().await.map_err(|_| HttpError::Other { reason: "engine is shut down".into() })?;
         let paused = *lock(&self.inner.paused_until);
         if let Some(until) = paused {
             tokio::time::sleep_until(until).await;
@@ -582,8 +499,7 @@ impl Engine {
         let cfg = &self.inner.cfg;
         let _permit = self.admit().await?;
 
-        let (request, sent_headers, recorded_url) =
-            self.build(method, url, headers, body, credentials)?;
+        let (request, sent_headers, recorded_url) = self.build(method, url, headers, body, credentials)?;
         self.count(|h| h.requests_sent += 1);
         let started = Instant::now();
         let client = &self.inner.client;
@@ -591,16 +507,8 @@ impl Engine {
         let outcome = tokio::time::timeout(cfg.request_timeout, async move {
             let response = client.execute(request).await?;
             let status = response.status().as_u16();
-            let headers: HeaderList = response
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
+            let headers: HeaderList =
+                response.headers().iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
             let (body, truncated, read_error) = read_capped(response, cap).await;
             Ok::<_, reqwest::Error>((status, headers, body, truncated, read_error))
         })
@@ -631,36 +539,19 @@ impl Engine {
             }
             Ok(Err(e)) => {
                 self.count(|h| h.connection_errors += 1);
-                Err(HttpError::Connect {
-                    url: masked(url),
-                    reason: describe(e),
-                })
+                Err(HttpError::Connect { url: masked(url), reason: describe(e) })
             }
             Ok(Ok((status, response_headers, body, truncated, read_error))) => {
                 if status >= 500 {
                     self.count(|h| h.server_errors += 1);
                 }
                 record.status = Some(status);
-                record.response_headers = response_headers
-                    .iter()
-                    .map(|(k, v)| (k.clone(), mask_named_value(k, v)))
-                    .collect();
+                record.response_headers = response_headers.iter().map(|(k, v)| (k.clone(), mask_named_value(k, v))).collect();
                 record.body_len = body.len() as u64;
                 record.truncated = truncated;
-                record.body_excerpt =
-                    String::from_utf8_lossy(&body[..body.len().min(cfg.excerpt_bytes)])
-                        .into_owned();
+                record.body_excerpt = String::from_utf8_lossy(&body[..body.len().min(cfg.excerpt_bytes)]).into_owned();
                 record.error = read_error;
-                Ok(Response {
-                    exchange_id: 0,
-                    status,
-                    headers: response_headers,
-                    body,
-                    truncated,
-                    url: url.clone(),
-                    redirects: Vec::new(),
-                    duration,
-                })
+                Ok(Response { exchange_id: 0, status, headers: response_headers, body, truncated, url: url.clone(), redirects: Vec::new(), duration })
             }
         };
         if let Err(e) = &result {
@@ -687,33 +578,18 @@ impl Engine {
         let mut recorded = vec![("user-agent".to_string(), self.inner.cfg.user_agent.clone())];
         let mut map = http::HeaderMap::new();
         let mut add = |name: &str, value: &str, credential: bool| -> Result<(), HttpError> {
-            let header_name =
-                http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| HttpError::Other {
-                    reason: format!(
-                        "invalid header name {:?}",
-                        name.chars().take(64).collect::<String>()
-                    ),
-                })?;
+            let header_name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| HttpError::Other { reason: format!("invalid header name {:?}", name.chars().take(64).collect::<String>()) })?;
             let header_value =
-                http::HeaderValue::from_str(value).map_err(|_| HttpError::Other {
-                    reason: format!("invalid value for header {header_name}"),
-                })?;
+                http::HeaderValue::from_str(value).map_err(|_| HttpError::Other { reason: format!("invalid value for header {header_name}") })?;
             map.append(header_name, header_value);
-            let shown = if credential {
-                mask_credential(name, value)
-            } else {
-                mask_named_value(name, value)
-            };
+            let shown = if credential { mask_credential(name, value) } else { mask_named_value(name, value) };
             recorded.push((name.to_string(), shown));
             Ok(())
         };
         if let Some(c) = credentials {
             // A header the request sets itself replaces the identity's header of that name.
-            for (k, v) in c
-                .headers
-                .iter()
-                .filter(|(k, _)| !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)))
-            {
+            for (k, v) in c.headers.iter().filter(|(k, _)| !headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k))) {
                 add(k, v, true)?;
             }
         }
@@ -726,9 +602,7 @@ impl Engine {
                 pairs.append_pair(k, v);
                 // Credential values are masked whatever the parameter is called.
                 recorded_url.push(if recorded_url.contains('?') { '&' } else { '?' });
-                recorded_url.push_str(
-                    &url::form_urlencoded::byte_serialize(k.as_bytes()).collect::<String>(),
-                );
+                recorded_url.push_str(&url::form_urlencoded::byte_serialize(k.as_bytes()).collect::<String>());
                 recorded_url.push('=');
                 recorded_url.push_str(&mask_secret(v));
             }
@@ -778,13 +652,7 @@ async fn read_capped(response: reqwest::Response, cap: usize) -> (Bytes, bool, O
                 buf.extend_from_slice(&chunk);
             }
             // Keep what arrived: a half-read body is still evidence.
-            Err(e) => {
-                return (
-                    buf.freeze(),
-                    true,
-                    Some(format!("body read failed: {}", describe(e))),
-                )
-            }
+            Err(e) => return (buf.freeze(), true, Some(format!("body read failed: {}", describe(e)))),
         }
     }
     (buf.freeze(), false, None)

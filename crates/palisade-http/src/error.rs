@@ -6,9 +6,7 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HttpError {
     /// The method policy does not permit this method.
-    #[error(
-        "method {method} is not allowed by the method policy (use --allow-method or --active)"
-    )]
+    #[error("method {method} is not allowed by the method policy (use --allow-method or --active)")]
     MethodNotAllowed { method: String },
     /// The URL is outside the scan scope; nothing was sent.
     #[error("{url} is out of scope; nothing was sent")]

@@ -14,13 +14,9 @@ pub(crate) struct RateLimiter {
 
 impl RateLimiter {
     pub(crate) fn new(rate_per_sec: f64) -> Self {
-        let interval = (rate_per_sec.is_finite() && rate_per_sec > 0.0).then(|| {
-            Duration::try_from_secs_f64(1.0 / rate_per_sec).unwrap_or(Duration::from_secs(3600))
-        });
-        Self {
-            interval,
-            next_slot: Mutex::new(Instant::now()),
-        }
+        let interval = (rate_per_sec.is_finite() && rate_per_sec > 0.0)
+            .then(|| Duration::try_from_secs_f64(1.0 / rate_per_sec).unwrap_or(Duration::from_secs(3600)));
+        Self { interval, next_slot: Mutex::new(Instant::now()) }
     }
 
     /// Wait for this caller's slot.
@@ -55,23 +51,14 @@ mod tests {
 
     #[test]
     fn retry_after_seconds() {
-        assert_eq!(
-            parse_retry_after(" 7 ", SystemTime::now()),
-            Some(Duration::from_secs(7))
-        );
+        assert_eq!(parse_retry_after(" 7 ", SystemTime::now()), Some(Duration::from_secs(7)));
     }
 
     #[test]
     fn retry_after_http_date() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
-            Some(Duration::from_secs(10))
-        );
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:27 GMT", now),
-            Some(Duration::ZERO)
-        );
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now), Some(Duration::from_secs(10)));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:27 GMT", now), Some(Duration::ZERO));
     }
 
     #[test]

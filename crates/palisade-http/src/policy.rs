@@ -6,9 +6,7 @@ use std::collections::BTreeSet;
 /// Methods every policy treats as safe to send: they must not change server state.
 const READ_ONLY: [&str; 3] = ["GET", "HEAD", "OPTIONS"];
 /// Everything `--active` unlocks.
-const STANDARD: [&str; 9] = [
-    "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "TRACE", "CONNECT",
-];
+const STANDARD: [&str; 9] = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "TRACE", "CONNECT"];
 
 /// Most body bytes a POST sent under [`crate::Engine::permit_text_post`] may carry.
 pub const TEXT_POST_MAX_BODY: usize = 4096;
@@ -35,9 +33,7 @@ impl Default for MethodPolicy {
 impl MethodPolicy {
     /// GET, HEAD and OPTIONS.
     pub fn read_only() -> Self {
-        Self {
-            allowed: READ_ONLY.iter().map(|m| m.to_string()).collect(),
-        }
+        Self { allowed: READ_ONLY.iter().map(|m| m.to_string()).collect() }
     }
 
     /// Also permit `method` (`--allow-method POST`). Case-insensitive.
@@ -48,9 +44,7 @@ impl MethodPolicy {
 
     /// Every standard method (`--active`).
     pub fn active() -> Self {
-        Self {
-            allowed: STANDARD.iter().map(|m| m.to_string()).collect(),
-        }
+        Self { allowed: STANDARD.iter().map(|m| m.to_string()).collect() }
     }
 
     /// True when `method` (any case) may be sent.
@@ -75,15 +69,9 @@ impl CheckedMethod {
     pub fn check(policy: &MethodPolicy, method: &str) -> Result<Self, HttpError> {
         let upper = method.trim().to_ascii_uppercase();
         if !policy.permits(&upper) {
-            return Err(HttpError::MethodNotAllowed {
-                method: clip(&upper),
-            });
+            return Err(HttpError::MethodNotAllowed { method: clip(&upper) });
         }
-        http::Method::from_bytes(upper.as_bytes())
-            .map(CheckedMethod)
-            .map_err(|_| HttpError::MethodNotAllowed {
-                method: clip(&upper),
-            })
+        http::Method::from_bytes(upper.as_bytes()).map(CheckedMethod).map_err(|_| HttpError::MethodNotAllowed { method: clip(&upper) })
     }
 
     /// The method name, upper case.
@@ -142,12 +130,7 @@ mod tests {
     fn checked_method_refuses_outside_policy() {
         let err = CheckedMethod::check(&MethodPolicy::read_only(), "DELETE").unwrap_err();
         assert!(matches!(err, HttpError::MethodNotAllowed { ref method } if method == "DELETE"));
-        assert_eq!(
-            CheckedMethod::check(&MethodPolicy::read_only(), "get")
-                .unwrap()
-                .as_str(),
-            "GET"
-        );
+        assert_eq!(CheckedMethod::check(&MethodPolicy::read_only(), "get").unwrap().as_str(), "GET");
     }
 
     #[test]

@@ -27,11 +27,7 @@ pub struct ProbeRequest {
 /// Header values are masked by name, so a logged request never carries a secret.
 impl std::fmt::Debug for ProbeRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<(&str, String)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), mask_named_value(k, v)))
-            .collect();
+        let headers: Vec<(&str, String)> = self.headers.iter().map(|(k, v)| (k.as_str(), mask_named_value(k, v))).collect();
         f.debug_struct("ProbeRequest")
             .field("method", &self.method)
             .field("url", &mask_url(self.url.as_str()))

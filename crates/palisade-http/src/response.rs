@@ -30,11 +30,7 @@ pub struct Response {
 /// `{:?}` that reaches a log never carries a secret.
 impl std::fmt::Debug for Response {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<(&str, String)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), mask_named_value(k, v)))
-            .collect();
+        let headers: Vec<(&str, String)> = self.headers.iter().map(|(k, v)| (k.as_str(), mask_named_value(k, v))).collect();
         f.debug_struct("Response")
             .field("exchange_id", &self.exchange_id)
             .field("status", &self.status)
@@ -42,14 +38,7 @@ impl std::fmt::Debug for Response {
             .field("body_len", &self.body.len())
             .field("truncated", &self.truncated)
             .field("url", &mask_url(self.url.as_str()))
-            .field(
-                "redirects",
-                &self
-                    .redirects
-                    .iter()
-                    .map(|u| mask_url(u.as_str()))
-                    .collect::<Vec<_>>(),
-            )
+            .field("redirects", &self.redirects.iter().map(|u| mask_url(u.as_str())).collect::<Vec<_>>())
             .field("duration", &self.duration)
             .finish()
     }
@@ -58,18 +47,12 @@ impl std::fmt::Debug for Response {
 impl Response {
     /// First header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Every header with this name (case-insensitive), in order.
     pub fn headers_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers
-            .iter()
-            .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().filter(move |(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Body as text; invalid UTF-8 is replaced, never an error.

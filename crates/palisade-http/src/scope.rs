@@ -12,11 +12,7 @@ struct Origin {
 
 impl Origin {
     fn of(url: &Url) -> Option<Self> {
-        Some(Self {
-            scheme: url.scheme().to_ascii_lowercase(),
-            host: url.host_str()?.to_ascii_lowercase(),
-            port: url.port_or_known_default()?,
-        })
+        Some(Self { scheme: url.scheme().to_ascii_lowercase(), host: url.host_str()?.to_ascii_lowercase(), port: url.port_or_known_default()? })
     }
 }
 
@@ -56,10 +52,7 @@ impl Scope {
 
     /// The in-scope origins as `scheme://host:port`.
     pub fn origins(&self) -> Vec<String> {
-        self.origins
-            .iter()
-            .map(|o| format!("{}://{}:{}", o.scheme, o.host, o.port))
-            .collect()
+        self.origins.iter().map(|o| format!("{}://{}:{}", o.scheme, o.host, o.port)).collect()
     }
 }
 

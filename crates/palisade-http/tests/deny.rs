@@ -10,11 +10,7 @@ use palisade_http::{DenyRule, HttpError, MethodPolicy, ProbeRequest};
 #[tokio::test]
 async fn a_denied_operation_is_never_sent_in_any_spelling() {
     let server = TestServer::start().await;
-    let engine = palisade_http::Engine::new(palisade_http::EngineConfig {
-        policy: MethodPolicy::active(),
-        ..server.config()
-    })
-    .unwrap();
+    let engine = palisade_http::Engine::new(palisade_http::EngineConfig { policy: MethodPolicy::active(), ..server.config() }).unwrap();
     engine.deny(DenyRule::new("GET /createdb", "/createdb", "summary says 'creates'"));
     engine.deny(DenyRule::new("GET /jobs/{id}/run-now", "/jobs/{id}/run-now", "path says 'run'"));
 
@@ -63,10 +59,7 @@ async fn the_error_names_the_operation_and_masks_the_url() {
     let server = TestServer::start().await;
     let engine = server.engine();
     engine.deny(DenyRule::new("GET /createdb", "/createdb", "why"));
-    let err = engine
-        .send(ProbeRequest::get(server.url("/createdb?api_key=sk_live_0123456789abcdefghij")))
-        .await
-        .unwrap_err();
+    let err = engine.send(ProbeRequest::get(server.url("/createdb?api_key=sk_live_0123456789abcdefghij"))).await.unwrap_err();
     let text = err.to_string();
     assert!(text.contains("GET /createdb") && text.contains("state-changing"), "{text}");
     assert!(!text.contains("sk_live_0123456789abcdefghij"), "{text}");

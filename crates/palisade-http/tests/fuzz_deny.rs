@@ -133,28 +133,21 @@ fn variant(segments: &[String]) -> impl Strategy<Value = Variant> {
     let n = segments.len();
     let lens: Vec<usize> = segments.iter().map(|s| s.chars().count()).collect();
     (
-        lens.into_iter()
-            .map(|l| prop::collection::vec(spelling(), l))
-            .collect::<Vec<_>>(),
+        lens.into_iter().map(|l| prop::collection::vec(spelling(), l)).collect::<Vec<_>>(),
         prop::collection::vec(separator(), n),
         prop_oneof![Just("/"), Just("//"), Just("/./"), Just("\\")],
-        prop::collection::vec(
-            prop::option::weighted(0.2, "[a-z]{0,6}=?[a-zA-Z0-9]{0,8}"),
-            n,
-        ),
+        prop::collection::vec(prop::option::weighted(0.2, "[a-z]{0,6}=?[a-zA-Z0-9]{0,8}"), n),
         any::<bool>(),
         tail(),
     )
-        .prop_map(
-            |(spellings, separators, leading, matrix, trailing_slash, tail)| Variant {
-                spellings,
-                separators,
-                leading,
-                matrix,
-                trailing_slash,
-                tail,
-            },
-        )
+        .prop_map(|(spellings, separators, leading, matrix, trailing_slash, tail)| Variant {
+            spellings,
+            separators,
+            leading,
+            matrix,
+            trailing_slash,
+            tail,
+        })
 }
 
 fn render(segments: &[String], v: &Variant) -> String {
@@ -189,12 +182,7 @@ fn template_and_variant() -> impl Strategy<Value = (Vec<String>, String)> {
 fn timed_match(r: &DenyRule, path: &str) -> Result<bool, TestCaseError> {
     let started = Instant::now();
     let hit = r.matches(path);
-    prop_assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "matching a {}-byte path took {:?}",
-        path.len(),
-        started.elapsed()
-    );
+    prop_assert!(started.elapsed() < Duration::from_secs(1), "matching a {}-byte path took {:?}", path.len(), started.elapsed());
     Ok(hit)
 }
 
@@ -329,9 +317,6 @@ fn encoded_parent_segments_of_a_denied_path_match() {
         // What the engine matches: the path as URL parsing keeps it.
         let url = url::Url::parse(&format!("http://127.0.0.1{path}")).unwrap();
         assert_eq!(url.path(), path, "URL parsing keeps {path}");
-        assert!(
-            r.matches(url.path()),
-            "{path} reaches /items/purge on a decoding server but is not denied"
-        );
+        assert!(r.matches(url.path()), "{path} reaches /items/purge on a decoding server but is not denied");
     }
 }

@@ -34,12 +34,7 @@ async fn a_grant_permits_small_json_posts_to_exactly_that_url() {
     assert_eq!(hits[0].header("content-type"), Some("application/json"));
 
     // Another path, another query, or another method: still refused.
-    for (method, url) in [
-        ("POST", server.url("/echo")),
-        ("POST", server.url("/ok?x=1")),
-        ("PUT", chat.clone()),
-        ("DELETE", chat.clone()),
-    ] {
+    for (method, url) in [("POST", server.url("/echo")), ("POST", server.url("/ok?x=1")), ("PUT", chat.clone()), ("DELETE", chat.clone())] {
         let err = engine.send(ProbeRequest::new(method, url).body("{}")).await.unwrap_err();
         assert!(matches!(err, HttpError::MethodNotAllowed { .. }), "{method}: {err}");
     }

@@ -76,7 +76,8 @@ async fn start() -> (Url, Arc<Mutex<Vec<String>>>, tokio::task::JoinHandle<()>) 
 fn engine(base: &Url, refresher: Arc<Counting>, max: u32) -> Engine {
     let identities = BTreeMap::from([("alice".to_string(), Credentials::new().bearer(OLD))]);
     let hook = RefreshHook { refresher, max_per_identity: max };
-    Engine::new(EngineConfig { identities, rate_per_sec: 0.0, concurrency: 8, credential_refresh: Some(hook), ..EngineConfig::for_target(base) }).unwrap()
+    Engine::new(EngineConfig { identities, rate_per_sec: 0.0, concurrency: 8, credential_refresh: Some(hook), ..EngineConfig::for_target(base) })
+        .unwrap()
 }
 
 fn alice(base: &Url, n: u32) -> ProbeRequest {
@@ -89,10 +90,14 @@ async fn concurrent_expiries_share_one_refresh_and_callers_see_only_the_retry() 
     let refresher = Arc::new(Counting { calls: AtomicU32::new(0), fail: false });
     let engine = engine(&base, refresher.clone(), 3);
     assert_eq!(engine.send(alice(&base, 0)).await.unwrap().status, 200, "first use of the old token");
-    let tasks: Vec<_> = (1..=8).map(|n| tokio::spawn({
-        let (engine, req) = (engine.clone(), alice(&base, n));
-        async move { engine.send(req).await.unwrap().status }
-    })).collect();
+    let tasks: Vec<_> = (1..=8)
+        .map(|n| {
+            tokio::spawn({
+                let (engine, req) = (engine.clone(), alice(&base, n));
+                async move { engine.send(req).await.unwrap().status }
+            })
+        })
+        .collect();
     for t in tasks {
         assert_eq!(t.await.unwrap(), 200, "callers see the re-sent answer");
     }

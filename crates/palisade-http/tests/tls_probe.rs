@@ -45,7 +45,11 @@ struct Rewind {
 }
 
 impl tokio::io::AsyncRead for Rewind {
-    fn poll_read(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> std::task::Poll<std::io::Result<()>> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
         if !self.prefix.is_empty() {
             let n = self.prefix.len().min(buf.remaining());
             let head: Vec<u8> = self.prefix.drain(..n).collect();
@@ -209,7 +213,11 @@ async fn a_handshake_captures_the_chain_version_and_suite_and_is_recorded() {
     assert!(leaf.not_before < leaf.not_after);
     assert!(cert::parse_certificate(&peer.chain[1]).unwrap().self_signed, "the CA is self-issued");
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    assert_eq!(cert::verify_chain(&peer.chain, &server.url, std::slice::from_ref(&certs.ca), now), Some(Ok(())), "trusted with the CA as an extra root");
+    assert_eq!(
+        cert::verify_chain(&peer.chain, &server.url, std::slice::from_ref(&certs.ca), now),
+        Some(Ok(())),
+        "trusted with the CA as an extra root"
+    );
     assert!(matches!(cert::verify_chain(&peer.chain, &server.url, &[], now), Some(Err(_))), "unknown to the webpki roots");
     assert_eq!(cert::names_host(&peer.chain[0], &server.url), Some(true));
     let other = Url::parse(&format!("https://localhost:{}/", server.url.port().unwrap())).unwrap();
@@ -259,7 +267,11 @@ async fn out_of_scope_or_non_https_probes_are_refused_without_a_connection() {
     // In scope: only another port of the same host.
     let elsewhere = Url::parse(&format!("https://127.0.0.1:{}/", port.wrapping_add(1).max(1))).unwrap();
     let engine = engine_for(&elsewhere, |_| {});
-    for target in [server.url.clone(), Url::parse(&format!("https://localhost:{port}/")).unwrap(), Url::parse(&format!("https://u:p@127.0.0.1:{port}/")).unwrap()] {
+    for target in [
+        server.url.clone(),
+        Url::parse(&format!("https://localhost:{port}/")).unwrap(),
+        Url::parse(&format!("https://u:p@127.0.0.1:{port}/")).unwrap(),
+    ] {
         let err = engine.tls_probe(&target, TlsProbe::Handshake).await.unwrap_err();
         assert!(matches!(err, HttpError::OutOfScope { .. }), "{target}: {err:?}");
     }

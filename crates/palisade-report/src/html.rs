@@ -23,11 +23,7 @@ impl ReportWriter for HtmlWriter {
         // The `.html` name turns on HTML autoescaping for every `{{ }}`.
         env.set_formatter(escape_keeping_slashes);
         env.add_template(TEMPLATE_NAME, TEMPLATE).map_err(encode)?;
-        let html = env
-            .get_template(TEMPLATE_NAME)
-            .map_err(encode)?
-            .render(view(report, rules))
-            .map_err(encode)?;
+        let html = env.get_template(TEMPLATE_NAME).map_err(encode)?.render(view(report, rules)).map_err(encode)?;
         out.write_all(html.as_bytes())?;
         Ok(())
     }
@@ -39,9 +35,7 @@ impl ReportWriter for HtmlWriter {
 fn escape_keeping_slashes(out: &mut Output, state: &State, value: &Value) -> Result<(), minijinja::Error> {
     if state.auto_escape() == AutoEscape::Html && !value.is_safe() {
         if let Some(s) = value.as_str() {
-            return out
-                .write_str(&html_escape(s))
-                .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "formatting failed"));
+            return out.write_str(&html_escape(s)).map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "formatting failed"));
         }
     }
     minijinja::escape_formatter(out, state, value)
@@ -178,22 +172,9 @@ fn view<'a>(report: &'a Report, rules: &'a [RuleMeta]) -> View<'a> {
         grade_class: grade_class(report.grade),
         chart_height: categories.len() as u32 * ROW_HEIGHT + 8,
         categories,
-        severities: Severity::ALL
-            .iter()
-            .map(|&s| SeverityView {
-                name: s.as_str(),
-                count: report.count(s),
-            })
-            .collect(),
-        findings: sorted_findings(report)
-            .into_iter()
-            .map(|f| finding_view(report, rules, f))
-            .collect(),
-        skipped: report
-            .skipped
-            .iter()
-            .map(|op| format!("{} {} — {}", op.method, op.path, op.reason))
-            .collect(),
+        severities: Severity::ALL.iter().map(|&s| SeverityView { name: s.as_str(), count: report.count(s) }).collect(),
+        findings: sorted_findings(report).into_iter().map(|f| finding_view(report, rules, f)).collect(),
+        skipped: report.skipped.iter().map(|op| format!("{} {} — {}", op.method, op.path, op.reason)).collect(),
         health: HealthView {
             degraded: h.is_degraded(),
             rows: vec![

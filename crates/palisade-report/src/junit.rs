@@ -34,20 +34,12 @@ fn build(report: &Report, rules: &[RuleMeta]) -> JunitReport {
         suite.add_test_case(test_case(rule.category.id(), &format!("{} {}", rule.code, rule.title), &of_rule));
     }
     // Findings of rules missing from the catalogue still fail the build.
-    let mut orphans: Vec<&str> = findings
-        .iter()
-        .filter(|f| !rules.iter().any(|r| r.code == f.rule))
-        .map(|f| f.rule.as_str())
-        .collect();
+    let mut orphans: Vec<&str> = findings.iter().filter(|f| !rules.iter().any(|r| r.code == f.rule)).map(|f| f.rule.as_str()).collect();
     orphans.sort_unstable();
     orphans.dedup();
     for code in orphans {
         let of_rule: Vec<&Finding> = findings.iter().copied().filter(|f| f.rule == code).collect();
-        suite.add_test_case(test_case(
-            of_rule[0].category.id(),
-            &format!("{code} {}", of_rule[0].title),
-            &of_rule,
-        ));
+        suite.add_test_case(test_case(of_rule[0].category.id(), &format!("{code} {}", of_rule[0].title), &of_rule));
     }
 
     let mut junit = JunitReport::new("palisade");

@@ -43,14 +43,7 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order shown in help texts.
-    pub const ALL: [Format; 6] = [
-        Format::Pretty,
-        Format::Json,
-        Format::Sarif,
-        Format::Junit,
-        Format::Markdown,
-        Format::Html,
-    ];
+    pub const ALL: [Format; 6] = [Format::Pretty, Format::Json, Format::Sarif, Format::Junit, Format::Markdown, Format::Html];
 
     /// The canonical name accepted by [`Format::from_str`].
     pub fn as_str(self) -> &'static str {

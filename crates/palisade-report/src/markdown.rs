@@ -70,11 +70,7 @@ fn longest_backtick_run(s: &str) -> usize {
 
 fn render(report: &Report) -> Result<String, std::fmt::Error> {
     let mut s = String::new();
-    writeln!(
-        s,
-        "## Palisade API security scan: grade **{}** ({}/100)",
-        report.grade, report.score
-    )?;
+    writeln!(s, "## Palisade API security scan: grade **{}** ({}/100)", report.grade, report.score)?;
     writeln!(s)?;
     writeln!(
         s,
@@ -89,10 +85,7 @@ fn render(report: &Report) -> Result<String, std::fmt::Error> {
     writeln!(s, "**{} findings:** {}", report.findings.len(), severity_counts_line(report))?;
     if report.health.is_degraded() {
         writeln!(s)?;
-        writeln!(
-            s,
-            "> [!WARNING]\n> The scan was degraded (see *Scan health*): results may be incomplete."
-        )?;
+        writeln!(s, "> [!WARNING]\n> The scan was degraded (see *Scan health*): results may be incomplete.")?;
     }
     writeln!(s)?;
 
@@ -123,22 +116,10 @@ fn render(report: &Report) -> Result<String, std::fmt::Error> {
                 break;
             }
             listed += 1;
-            writeln!(
-                s,
-                "| {} {} | {} | {} | {} |",
-                severity_emoji(f.severity),
-                f.severity,
-                inline(&f.rule),
-                inline(&f.title),
-                code(&f.endpoint)
-            )?;
+            writeln!(s, "| {} {} | {} | {} | {} |", severity_emoji(f.severity), f.severity, inline(&f.rule), inline(&f.title), code(&f.endpoint))?;
         }
         if listed < findings.len() {
-            writeln!(
-                s,
-                "\n… and {} more findings: see the full (JSON, SARIF or HTML) report.",
-                findings.len() - listed
-            )?;
+            writeln!(s, "\n… and {} more findings: see the full (JSON, SARIF or HTML) report.", findings.len() - listed)?;
         }
         writeln!(s)?;
         let mut detailed = 0;
@@ -167,10 +148,7 @@ fn render(report: &Report) -> Result<String, std::fmt::Error> {
     let h = &report.health;
     writeln!(s, "### Scan health")?;
     writeln!(s)?;
-    writeln!(
-        s,
-        "| Requests | Cache hits | Timeouts | Connection errors | Rate limited | Server errors | Dropped | Refused |"
-    )?;
+    writeln!(s, "| Requests | Cache hits | Timeouts | Connection errors | Rate limited | Server errors | Dropped | Refused |")?;
     writeln!(s, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")?;
     writeln!(
         s,
@@ -190,13 +168,7 @@ fn render(report: &Report) -> Result<String, std::fmt::Error> {
         writeln!(s, "**Aborted:** {}", inline(reason))?;
     }
     writeln!(s)?;
-    writeln!(
-        s,
-        "<sub>{} {} · report schema {}</sub>",
-        inline(&report.tool.name),
-        inline(&report.tool.version),
-        inline(&report.schema_version)
-    )?;
+    writeln!(s, "<sub>{} {} · report schema {}</sub>", inline(&report.tool.name), inline(&report.tool.version), inline(&report.schema_version))?;
     Ok(s)
 }
 
@@ -231,12 +203,7 @@ fn finding_details(s: &mut String, report: &Report, f: &Finding) -> std::fmt::Re
         writeln!(s)?;
         for ex in cited {
             let status = ex.status.map(|c| c.to_string()).unwrap_or_else(|| "no response".to_string());
-            writeln!(
-                s,
-                "- exchange #{}: {} → {status}",
-                ex.id,
-                code(&format!("{} {}", ex.method, ex.url))
-            )?;
+            writeln!(s, "- exchange #{}: {} → {status}", ex.id, code(&format!("{} {}", ex.method, ex.url)))?;
         }
         if !f.evidence.excerpt.is_empty() {
             writeln!(s)?;

@@ -80,11 +80,7 @@ impl ReportWriter for PrettyWriter {
 fn render(report: &Report, opts: &WriteOptions) -> Result<String, std::fmt::Error> {
     let p = Paint(opts.color);
     let mut s = String::new();
-    writeln!(
-        s,
-        "{}",
-        p.bold(&format!("{} {} — API security scan", report.tool.name, report.tool.version))
-    )?;
+    writeln!(s, "{}", p.bold(&format!("{} {} — API security scan", report.tool.name, report.tool.version)))?;
     writeln!(s, "  Target     {}", report.target)?;
     writeln!(s, "  Started    {}  ({})", report.started_at, human_duration(report.duration_ms))?;
     writeln!(s, "  Spec       {}", spec_summary(&report.inventory))?;
@@ -104,29 +100,15 @@ fn render(report: &Report, opts: &WriteOptions) -> Result<String, std::fmt::Erro
                 1 => "  1 finding".to_string(),
                 n => format!("  {n} findings"),
             };
-            writeln!(
-                s,
-                "  {title}{bar} {:>3}  {}{}",
-                c.score,
-                p.grade(c.grade, c.grade.as_str()),
-                p.dim(&findings)
-            )?;
+            writeln!(s, "  {title}{bar} {:>3}  {}{}", c.score, p.grade(c.grade, c.grade.as_str()), p.dim(&findings))?;
         } else {
             writeln!(s, "  {title}{}", p.dim("not assessed"))?;
         }
     }
     writeln!(s)?;
 
-    let counts: Vec<String> = Severity::ALL
-        .iter()
-        .map(|&sev| p.severity(sev, &format!("{} {sev}", report.count(sev))))
-        .collect();
-    writeln!(
-        s,
-        "{} {}",
-        p.bold(&format!("Findings ({})", report.findings.len())),
-        counts.join(" · ")
-    )?;
+    let counts: Vec<String> = Severity::ALL.iter().map(|&sev| p.severity(sev, &format!("{} {sev}", report.count(sev)))).collect();
+    writeln!(s, "{} {}", p.bold(&format!("Findings ({})", report.findings.len())), counts.join(" · "))?;
 
     let findings = sorted_findings(report);
     if !findings.is_empty() {
@@ -153,11 +135,7 @@ fn render(report: &Report, opts: &WriteOptions) -> Result<String, std::fmt::Erro
         }
         writeln!(s, "{table}")?;
         if shown < findings.len() {
-            writeln!(
-                s,
-                "  … {} more findings not shown (use --format json or html for all)",
-                findings.len() - shown
-            )?;
+            writeln!(s, "  … {} more findings not shown (use --format json or html for all)", findings.len() - shown)?;
         }
     }
     writeln!(s)?;
@@ -171,22 +149,14 @@ fn render(report: &Report, opts: &WriteOptions) -> Result<String, std::fmt::Erro
     }
 
     let h = &report.health;
-    let title = if h.is_degraded() {
-        p.severity(Severity::High, "Scan health: DEGRADED")
-    } else {
-        p.bold("Scan health")
-    };
+    let title = if h.is_degraded() { p.severity(Severity::High, "Scan health: DEGRADED") } else { p.bold("Scan health") };
     writeln!(s, "{title}")?;
     writeln!(
         s,
         "  requests {} · cache hits {} · timeouts {} · connection errors {} · rate limited {}",
         h.requests_sent, h.cache_hits, h.timeouts, h.connection_errors, h.rate_limited
     )?;
-    writeln!(
-        s,
-        "  server errors {} · dropped {} · refused {}",
-        h.server_errors, h.dropped, h.refused
-    )?;
+    writeln!(s, "  server errors {} · dropped {} · refused {}", h.server_errors, h.dropped, h.refused)?;
     if !h.check_errors.is_empty() {
         writeln!(s, "  check errors ({}):", h.check_errors.len())?;
         for e in &h.check_errors {

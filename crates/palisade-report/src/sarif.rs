@@ -6,8 +6,8 @@ use crate::{ReportError, ReportWriter, WriteOptions};
 use palisade_core::{Finding, Report, RuleMeta, Severity};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
 
@@ -84,11 +84,7 @@ fn build(report: &Report, rules: &[RuleMeta]) -> Sarif {
         .rules(descriptors)
         .build();
     let run = Run::builder().tool(Tool::builder().driver(driver).build()).results(results).build();
-    Sarif::builder()
-        .schema(SARIF_SCHEMA_URI)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build()
+    Sarif::builder().schema(SARIF_SCHEMA_URI).version(json!("2.1.0")).runs(vec![run]).build()
 }
 
 fn text(s: impl Into<String>) -> MultiformatMessageString {
@@ -107,10 +103,8 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
     // Rules carry no confidence of their own; checks only report what they prove.
     extra.insert("precision".to_string(), json!("high"));
     let help_text = format!("{}\n\nRemediation: {}\n\nExample: {}", rule.why, rule.remediation, rule.example);
-    let help_markdown = format!(
-        "**Why it matters.** {}\n\n**Remediation.** {}\n\n**Example.**\n\n```text\n{}\n```",
-        rule.why, rule.remediation, rule.example
-    );
+    let help_markdown =
+        format!("**Why it matters.** {}\n\n**Remediation.** {}\n\n**Example.**\n\n```text\n{}\n```", rule.why, rule.remediation, rule.example);
     let builder = ReportingDescriptor::builder()
         .id(rule.code)
         .name(rule.name)
@@ -130,12 +124,7 @@ fn orphan_descriptor(f: &Finding) -> ReportingDescriptor {
     ReportingDescriptor::builder()
         .id(f.rule.clone())
         .short_description(text(f.title.clone()))
-        .properties(
-            PropertyBag::builder()
-                .tags(vec![f.category.id().to_string()])
-                .additional_properties(extra)
-                .build(),
-        )
+        .properties(PropertyBag::builder().tags(vec![f.category.id().to_string()]).additional_properties(extra).build())
         .build()
 }
 
@@ -146,11 +135,7 @@ fn result(report: &Report, f: &Finding, rule_index: i64) -> SarifResult {
         _ => endpoint_url(&report.target, &f.endpoint),
     };
     let location = Location::builder()
-        .physical_location(
-            PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(uri_reference(&uri)).build())
-                .build(),
-        )
+        .physical_location(PhysicalLocation::builder().artifact_location(ArtifactLocation::builder().uri(uri_reference(&uri)).build()).build())
         .message(Message::builder().text(f.endpoint.clone()).build())
         .build();
     let mut props: BTreeMap<String, Value> = BTreeMap::new();
@@ -201,10 +186,7 @@ mod tests {
 
     #[test]
     fn uri_reference_encodes_only_what_it_must() {
-        assert_eq!(
-            uri_reference("http://127.0.0.1:1/users/{id}?q=a b"),
-            "http://127.0.0.1:1/users/%7Bid%7D?q=a%20b"
-        );
+        assert_eq!(uri_reference("http://127.0.0.1:1/users/{id}?q=a b"), "http://127.0.0.1:1/users/%7Bid%7D?q=a%20b");
         assert_eq!(uri_reference("openapi.yaml"), "openapi.yaml");
         assert_eq!(uri_reference("/é"), "/%C3%A9");
     }

@@ -22,11 +22,7 @@ pub(crate) fn severity_counts(report: &Report) -> Vec<(Severity, usize)> {
 
 /// `1 critical, 2 high, 0 medium, ...`
 pub(crate) fn severity_counts_line(report: &Report) -> String {
-    severity_counts(report)
-        .iter()
-        .map(|(s, n)| format!("{n} {s}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    severity_counts(report).iter().map(|(s, n)| format!("{n} {s}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Collapse whitespace (including newlines) and cut to `max` characters with an ellipsis.
@@ -54,10 +50,7 @@ pub(crate) fn spec_summary(inv: &InventorySummary) -> String {
     let Some(source) = &inv.spec_source else {
         return "none (discovery)".to_string();
     };
-    let details: Vec<String> = [inv.spec_version.clone(), inv.title.as_ref().map(|t| format!("\"{t}\""))]
-        .into_iter()
-        .flatten()
-        .collect();
+    let details: Vec<String> = [inv.spec_version.clone(), inv.title.as_ref().map(|t| format!("\"{t}\""))].into_iter().flatten().collect();
     if details.is_empty() {
         source.clone()
     } else {
@@ -152,9 +145,6 @@ mod tests {
 
     #[test]
     fn html_escape_covers_attribute_quotes() {
-        assert_eq!(
-            html_escape(r#"<a href="x" title='y'>&"#),
-            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;"
-        );
+        assert_eq!(html_escape(r#"<a href="x" title='y'>&"#), "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;");
     }
 }

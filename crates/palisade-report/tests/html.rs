@@ -24,9 +24,7 @@ fn references_no_external_resources() {
         rest = &tail[4..];
     }
     assert!(seen > 0, "the target URL should appear in the page");
-    for forbidden in [
-        "<script", "<link", "@import", "url(", "<iframe", "<img", "src=", "<object", "<embed",
-    ] {
+    for forbidden in ["<script", "<link", "@import", "url(", "<iframe", "<img", "src=", "<object", "<embed"] {
         assert!(!html.to_ascii_lowercase().contains(forbidden), "found {forbidden}");
     }
 }
@@ -62,10 +60,7 @@ fn escapes_finding_text() {
     report.findings[1].endpoint = "GET /a\"><svg onload=alert(3)>".into();
     let html = render(Format::Html, &report);
     assert!(!html.contains("<script>alert(1)</script>"));
-    assert!(
-        html.contains("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
-        "escaped message present"
-    );
+    assert!(html.contains("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"), "escaped message present");
     assert!(html.contains("GET /a&quot;&gt;&lt;svg onload=alert(3)&gt;"));
     assert!(!html.contains("<img src=x"));
     assert!(!html.contains("<svg onload"));

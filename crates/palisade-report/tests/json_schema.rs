@@ -14,17 +14,11 @@ fn schema() -> Value {
 }
 
 fn validator() -> jsonschema::Validator {
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema())
-        .expect("schema compiles")
+    jsonschema::options().should_validate_formats(true).build(&schema()).expect("schema compiles")
 }
 
 fn errors(v: &Value) -> Vec<String> {
-    validator()
-        .iter_errors(v)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
+    validator().iter_errors(v).map(|e| format!("{} at {}", e, e.instance_path())).collect()
 }
 
 fn rendered_sample() -> Value {
@@ -67,10 +61,7 @@ fn missing_field_and_unknown_field_fail_validation() {
     assert!(!validator().is_valid(&missing), "missing health.timeouts must be rejected");
 
     let mut extra = rendered_sample();
-    extra["findings"][0]
-        .as_object_mut()
-        .unwrap()
-        .insert("raw_secret".into(), Value::from("x"));
+    extra["findings"][0].as_object_mut().unwrap().insert("raw_secret".into(), Value::from("x"));
     assert!(!validator().is_valid(&extra), "unknown finding field must be rejected");
 
     let mut bad_score = rendered_sample();
@@ -80,10 +71,7 @@ fn missing_field_and_unknown_field_fail_validation() {
 
 #[test]
 fn schema_version_matches_core_constant() {
-    assert_eq!(
-        schema()["properties"]["schema_version"]["const"],
-        palisade_core::report::REPORT_SCHEMA_VERSION
-    );
+    assert_eq!(schema()["properties"]["schema_version"]["const"], palisade_core::report::REPORT_SCHEMA_VERSION);
     assert_eq!(rendered_sample()["schema_version"], palisade_core::report::REPORT_SCHEMA_VERSION);
 }
 

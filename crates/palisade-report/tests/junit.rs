@@ -27,10 +27,7 @@ fn attrs(e: &quick_xml::events::BytesStart) -> BTreeMap<String, String> {
     e.attributes()
         .map(|a| {
             let a = a.expect("well-formed attribute");
-            (
-                String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
-                a.unescape_value().unwrap().into_owned(),
-            )
+            (String::from_utf8(a.key.as_ref().to_vec()).unwrap(), a.unescape_value().unwrap().into_owned())
         })
         .collect()
 }
@@ -44,11 +41,7 @@ fn parse(xml: &str) -> Parsed {
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testsuite" => parsed.suites.push(attrs(&e)),
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testcase" => {
                 let a = attrs(&e);
-                parsed.cases.push(Case {
-                    classname: a["classname"].clone(),
-                    name: a["name"].clone(),
-                    ..Default::default()
-                });
+                parsed.cases.push(Case { classname: a["classname"].clone(), name: a["name"].clone(), ..Default::default() });
             }
             Event::Start(e) if e.name().as_ref() == b"failure" => {
                 in_failure = true;
@@ -105,11 +98,7 @@ fn rules_with_findings_fail_and_list_them() {
     assert_eq!(de001.classname, "data_exposure");
     assert_eq!(de001.failure_message.as_deref(), Some("1 finding (worst: critical)"));
     assert!(de001.failure_text.contains("GET /api/v1/config"), "{}", de001.failure_text);
-    assert!(
-        de001.failure_text.contains("wJal…EKEY"),
-        "masked excerpt listed: {}",
-        de001.failure_text
-    );
+    assert!(de001.failure_text.contains("wJal…EKEY"), "masked excerpt listed: {}", de001.failure_text);
 }
 
 #[test]

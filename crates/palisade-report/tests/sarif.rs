@@ -22,20 +22,14 @@ fn official_validator() -> jsonschema::Validator {
     let text = include_str!("fixtures/sarif-schema-2.1.0.json");
     let schema: Value = serde_json::from_str(text).unwrap();
     // Formats on, so `uri`/`uri-reference` values are checked too.
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("official schema compiles")
+    jsonschema::options().should_validate_formats(true).build(&schema).expect("official schema compiles")
 }
 
 #[test]
 fn validates_against_official_sarif_schema() {
     let doc = sarif();
     let validator = official_validator();
-    let errs: Vec<String> = validator
-        .iter_errors(&doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
+    let errs: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errs.is_empty(), "SARIF schema errors: {errs:#?}");
 }
 
@@ -43,10 +37,7 @@ fn validates_against_official_sarif_schema() {
 fn official_schema_rejects_a_broken_log() {
     let mut doc = sarif();
     doc["runs"][0]["results"][0]["level"] = Value::from("fatal");
-    assert!(
-        !official_validator().is_valid(&doc),
-        "the fixture schema must be strict enough to catch a bad level"
-    );
+    assert!(!official_validator().is_valid(&doc), "the fixture schema must be strict enough to catch a bad level");
 }
 
 #[test]
@@ -60,12 +51,7 @@ fn has_one_run_with_palisade_driver_and_all_rules() {
     assert_eq!(driver["name"], "Palisade");
     assert_eq!(driver["semanticVersion"], "0.1.0");
     assert!(driver["informationUri"].as_str().unwrap().starts_with("https://"));
-    let ids: Vec<&str> = driver["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = driver["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     let mut expected: Vec<&str> = rules().iter().map(|r| r.code).collect();
     expected.sort_unstable();
     assert_eq!(ids, expected);
@@ -83,12 +69,7 @@ fn rules_carry_help_tags_and_security_severity() {
         assert!(rule["help"]["text"].as_str().unwrap().contains(meta.remediation));
         assert!(rule["help"]["markdown"].as_str().unwrap().contains(meta.why));
         assert_eq!(rule["helpUri"], meta.references[0]);
-        let tags: Vec<&str> = rule["properties"]["tags"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap())
-            .collect();
+        let tags: Vec<&str> = rule["properties"]["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
         assert!(tags.contains(&meta.category.id()), "{tags:?}");
         assert!(tags.iter().any(|t| t.contains(meta.owasp)), "{tags:?}");
         for cwe in meta.cwe {
@@ -117,11 +98,7 @@ fn results_point_at_their_rule_with_level_location_and_fingerprint() {
     for r in results {
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], r["ruleId"], "ruleIndex must point at the rule");
-        let finding = report
-            .findings
-            .iter()
-            .find(|f| f.fingerprint == r["partialFingerprints"]["palisade/v1"])
-            .unwrap();
+        let finding = report.findings.iter().find(|f| f.fingerprint == r["partialFingerprints"]["palisade/v1"]).unwrap();
         let level = match finding.severity {
             Severity::Critical | Severity::High => "error",
             Severity::Medium => "warning",
@@ -142,16 +119,8 @@ fn results_point_at_their_rule_with_level_location_and_fingerprint() {
 fn locations_are_endpoint_urls_or_the_spec() {
     let doc = sarif();
     let uri_of = |rule: &str| -> String {
-        let r = doc["runs"][0]["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["ruleId"] == rule)
-            .unwrap();
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        let r = doc["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == rule).unwrap();
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().to_string()
     };
     assert_eq!(uri_of("DE001"), "http://127.0.0.1:8080/api/v1/config");
     // Path templates are percent-encoded so the URI stays valid.
@@ -167,12 +136,7 @@ fn finding_of_unknown_rule_gets_a_descriptor() {
     let doc: Value =
         serde_json::from_str(&palisade_report::render_to_string(Format::Sarif, &report, &rules(), &Default::default()).unwrap()).unwrap();
     let rules = doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-    let result = doc["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["ruleId"] == "ZZ999")
-        .unwrap();
+    let result = doc["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "ZZ999").unwrap();
     assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"], "ZZ999");
     assert!(official_validator().is_valid(&doc));
 }

@@ -55,10 +55,7 @@ fn pretty_colour_only_when_asked() {
     let report = sample_report();
     let plain = render(Format::Pretty, &report);
     assert!(!plain.contains('\x1b'));
-    let opts = WriteOptions {
-        color: true,
-        ..Default::default()
-    };
+    let opts = WriteOptions { color: true, ..Default::default() };
     let coloured = render_to_string(Format::Pretty, &report, &rules(), &opts).unwrap();
     assert!(coloured.contains("\x1b["));
     // Colour must not change the text itself.
@@ -86,10 +83,7 @@ fn strip_ansi(s: &str) -> String {
 #[test]
 fn pretty_caps_the_findings_table() {
     let report = sample_report();
-    let opts = WriteOptions {
-        max_findings_pretty: Some(2),
-        ..Default::default()
-    };
+    let opts = WriteOptions { max_findings_pretty: Some(2), ..Default::default() };
     let out = render_to_string(Format::Pretty, &report, &rules(), &opts).unwrap();
     assert!(out.contains("DE001") && out.contains("AU001"), "the two most severe are shown");
     assert!(!out.contains("IN001"), "the least severe is cut");
@@ -145,9 +139,7 @@ fn io_errors_surface_as_report_errors() {
     }
     let report = sample_report();
     for format in Format::ALL {
-        let err = writer(format)
-            .write(&report, &rules(), &WriteOptions::default(), &mut Broken)
-            .unwrap_err();
+        let err = writer(format).write(&report, &rules(), &WriteOptions::default(), &mut Broken).unwrap_err();
         assert!(matches!(err, ReportError::Io(_)), "{format}: {err:?}");
     }
 }
@@ -176,13 +168,7 @@ fn rules_catalogue_lists_every_rule_by_category() {
     let au = md.find("## Authentication").unwrap();
     let de = md.find("## Data Exposure").unwrap();
     assert!(au < de, "categories in Category::ALL order");
-    for section in [
-        "#### What it does",
-        "#### Why it matters",
-        "#### Example",
-        "#### Remediation",
-        "#### References",
-    ] {
+    for section in ["#### What it does", "#### Why it matters", "#### Example", "#### Remediation", "#### References"] {
         assert_eq!(md.matches(section).count(), rules().len(), "{section}");
     }
     assert!(md.contains("| CWE | CWE-200, CWE-312 |"));

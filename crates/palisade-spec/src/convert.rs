@@ -3,16 +3,12 @@
 use crate::resolve::Resolver;
 use crate::{LoadOptions, SpecError};
 use palisade_core::inventory::{RequestBody, ResponseSpec};
-use palisade_core::{
-    Endpoint, EndpointSource, Inventory, ParamLocation, Parameter, SecurityScheme,
-};
+use palisade_core::{Endpoint, EndpointSource, Inventory, ParamLocation, Parameter, SecurityScheme};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Operation keys of a path item, in the order endpoints are listed.
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Which family of document we are reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,9 +34,7 @@ pub(crate) fn build_inventory(doc: &Value, opts: &LoadOptions) -> Result<Invento
         consumes: string_list(root.get("consumes")),
         produces: string_list(root.get("produces")),
     };
-    reader.document_security = root
-        .get("security")
-        .and_then(|s| reader.security_requirements(s));
+    reader.document_security = root.get("security").and_then(|s| reader.security_requirements(s));
 
     let mut endpoints = Vec::new();
     for (path, item) in paths.into_iter().flatten() {
@@ -51,10 +45,7 @@ pub(crate) fn build_inventory(doc: &Value, opts: &LoadOptions) -> Result<Invento
     }
 
     let security_schemes = match dialect {
-        Dialect::OpenApi3 => reader.schemes_v3(
-            root.get("components")
-                .and_then(|c| c.get("securitySchemes")),
-        ),
+        Dialect::OpenApi3 => reader.schemes_v3(root.get("components").and_then(|c| c.get("securitySchemes"))),
         Dialect::Swagger2 => reader.schemes_v2(root.get("securityDefinitions")),
     };
     let servers = match dialect {
@@ -67,11 +58,7 @@ pub(crate) fn build_inventory(doc: &Value, opts: &LoadOptions) -> Result<Invento
         servers,
         spec_source: opts.source.clone(),
         spec_version: Some(version),
-        title: root
-            .get("info")
-            .and_then(|i| i.get("title"))
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        title: root.get("info").and_then(|i| i.get("title")).and_then(Value::as_str).map(str::to_string),
         warnings: reader.resolver.warnings.into_vec(),
     })
 }
@@ -101,11 +88,7 @@ fn version_string(key: &str, raw: &Value) -> Result<String, SpecError> {
     let version = match raw {
         Value::String(s) => s.trim().to_string(),
         Value::Number(n) => n.to_string(),
-        _ => {
-            return Err(SpecError::Invalid(format!(
-                "`{key}` must be a version string"
-            )))
-        }
+        _ => return Err(SpecError::Invalid(format!("`{key}` must be a version string"))),
     };
     Ok(crate::parse::one_line(&version))
 }
@@ -137,10 +120,7 @@ impl<'a> Reader<'a> {
                 continue;
             };
             let Some(op) = operation.as_object() else {
-                self.warn(format!(
-                    "operation {} {path} is not an object; skipped",
-                    method.to_ascii_uppercase()
-                ));
+                self.warn(format!("operation {} {path} is not an object; skipped", method.to_ascii_uppercase()));
                 continue;
             };
             endpoints.push(self.operation(method, path, item_map.get("parameters"), op));
@@ -148,27 +128,16 @@ impl<'a> Reader<'a> {
         endpoints
     }
 
-    fn operation(
-        &mut self,
-        method: &str,
-        path: &str,
-        path_params: Option<&'a Value>,
-        op: &'a Map<String, Value>,
-    ) -> Endpoint {
+    fn operation(&mut self, method: &str, path: &str, path_params: Option<&'a Value>, op: &'a Map<String, Value>) -> Endpoint {
         let mut endpoint = Endpoint::discovered(method, path);
         endpoint.source = EndpointSource::Spec;
         endpoint.operation_id = text(op.get("operationId"));
         endpoint.summary = text(op.get("summary"));
         endpoint.description = text(op.get("description"));
         endpoint.tags = string_list(op.get("tags"));
-        endpoint.deprecated = op
-            .get("deprecated")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        endpoint.deprecated = op.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
 
-        let operation_security = op
-            .get("security")
-            .and_then(|s| self.security_requirements(s));
+        let operation_security = op.get("security").and_then(|s| self.security_requirements(s));
         let effective = operation_security.or_else(|| self.document_security.clone());
         endpoint.security_declared = effective.is_some();
         endpoint.security = effective.unwrap_or_default();
@@ -189,23 +158,13 @@ impl<'a> Reader<'a> {
             match (self.dialect, location) {
                 (Dialect::Swagger2, "body") => {
                     endpoint.request_body = Some(RequestBody {
-                        required: param
-                            .get("required")
-                            .and_then(Value::as_bool)
-                            .unwrap_or(false),
-                        content_types: if consumes.is_empty() {
-                            vec!["application/json".into()]
-                        } else {
-                            consumes.clone()
-                        },
+                        required: param.get("required").and_then(Value::as_bool).unwrap_or(false),
+                        content_types: if consumes.is_empty() { vec!["application/json".into()] } else { consumes.clone() },
                         schema: param.get("schema").map(|s| self.resolver.resolve_schema(s)),
                     });
                 }
                 (Dialect::Swagger2, "formData") => {
-                    let required = param
-                        .get("required")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false);
+                    let required = param.get("required").and_then(Value::as_bool).unwrap_or(false);
                     let is_file = param.get("type").and_then(Value::as_str) == Some("file");
                     let entry = form_fields_required.get_or_insert((false, false));
                     entry.0 |= required;
@@ -219,11 +178,7 @@ impl<'a> Reader<'a> {
             }
         }
         if let Some((required, has_file)) = form_fields_required {
-            let form_types: Vec<String> = consumes
-                .iter()
-                .filter(|c| is_form_media(c))
-                .cloned()
-                .collect();
+            let form_types: Vec<String> = consumes.iter().filter(|c| is_form_media(c)).cloned().collect();
             let content_types = if !form_types.is_empty() {
                 form_types
             } else if has_file {
@@ -231,11 +186,7 @@ impl<'a> Reader<'a> {
             } else {
                 vec!["application/x-www-form-urlencoded".into()]
             };
-            endpoint.request_body = Some(RequestBody {
-                required,
-                content_types,
-                schema: None,
-            });
+            endpoint.request_body = Some(RequestBody { required, content_types, schema: None });
         }
 
         if self.dialect == Dialect::OpenApi3 {
@@ -248,11 +199,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Path-level parameters overridden by operation-level ones with the same name and location.
-    fn merged_parameters(
-        &mut self,
-        path_level: Option<&'a Value>,
-        op_level: Option<&'a Value>,
-    ) -> Vec<&'a Value> {
+    fn merged_parameters(&mut self, path_level: Option<&'a Value>, op_level: Option<&'a Value>) -> Vec<&'a Value> {
         let mut merged: Vec<&'a Value> = Vec::new();
         for list in [path_level, op_level].into_iter().flatten() {
             let Some(items) = list.as_array() else {
@@ -264,10 +211,7 @@ impl<'a> Reader<'a> {
                     continue;
                 };
                 let key = param_key(param);
-                match merged
-                    .iter()
-                    .position(|existing| param_key(existing) == key)
-                {
+                match merged.iter().position(|existing| param_key(existing) == key) {
                     Some(index) => merged[index] = param,
                     None => merged.push(param),
                 }
@@ -284,41 +228,28 @@ impl<'a> Reader<'a> {
             "header" => ParamLocation::Header,
             "cookie" => ParamLocation::Cookie,
             other => {
-                self.warn(format!(
-                    "parameter {name} has unsupported location {other:?}; skipped"
-                ));
+                self.warn(format!("parameter {name} has unsupported location {other:?}; skipped"));
                 return None;
             }
         };
         // Swagger 2 declares type/format inline; OpenAPI 3 under `schema` or `content`.
         let schema = match self.dialect {
             Dialect::Swagger2 => Some(param),
-            Dialect::OpenApi3 => param
-                .get("schema")
-                .or_else(|| first_media_schema(param.get("content")))
-                .and_then(|s| self.resolver.deref(s)),
+            Dialect::OpenApi3 => param.get("schema").or_else(|| first_media_schema(param.get("content"))).and_then(|s| self.resolver.deref(s)),
         };
         let example = param
             .get("example")
             .cloned()
             .or_else(|| self.first_example(param.get("examples")))
             .or_else(|| schema.and_then(|s| s.get("example")).cloned())
-            .or_else(|| {
-                schema
-                    .and_then(|s| s.get("examples"))
-                    .and_then(|e| e.as_array()?.first().cloned())
-            })
+            .or_else(|| schema.and_then(|s| s.get("examples")).and_then(|e| e.as_array()?.first().cloned()))
             .or_else(|| param.get("x-example").cloned())
             .or_else(|| schema.and_then(|s| s.get("default")).cloned());
         Some(Parameter {
             name: name.to_string(),
             location,
             // Path parameters are always required, whatever the document says.
-            required: location == ParamLocation::Path
-                || param
-                    .get("required")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
+            required: location == ParamLocation::Path || param.get("required").and_then(Value::as_bool).unwrap_or(false),
             schema_type: schema.and_then(|s| schema_type(s.get("type"))),
             format: schema.and_then(|s| text(s.get("format"))),
             example,
@@ -335,31 +266,19 @@ impl<'a> Reader<'a> {
         let body = self.resolver.deref(body)?;
         let content = body.get("content").and_then(Value::as_object);
         Some(RequestBody {
-            required: body
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            content_types: content
-                .map(|c| c.keys().cloned().collect())
-                .unwrap_or_default(),
+            required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
+            content_types: content.map(|c| c.keys().cloned().collect()).unwrap_or_default(),
             schema: self.json_schema_of(content),
         })
     }
 
     /// Resolved schema of the first JSON-ish media type that has one.
     fn json_schema_of(&mut self, content: Option<&'a Map<String, Value>>) -> Option<Value> {
-        let schema = content?
-            .iter()
-            .filter(|(media, _)| is_json_media(media))
-            .find_map(|(_, media)| media.get("schema"))?;
+        let schema = content?.iter().filter(|(media, _)| is_json_media(media)).find_map(|(_, media)| media.get("schema"))?;
         Some(self.resolver.resolve_schema(schema))
     }
 
-    fn responses(
-        &mut self,
-        responses: Option<&'a Value>,
-        produces: &[String],
-    ) -> BTreeMap<String, ResponseSpec> {
+    fn responses(&mut self, responses: Option<&'a Value>, produces: &[String]) -> BTreeMap<String, ResponseSpec> {
         let mut out = BTreeMap::new();
         let Some(responses) = responses.and_then(Value::as_object) else {
             return out;
@@ -377,9 +296,7 @@ impl<'a> Reader<'a> {
                     let content = response.get("content").and_then(Value::as_object);
                     ResponseSpec {
                         description,
-                        content_types: content
-                            .map(|c| c.keys().cloned().collect())
-                            .unwrap_or_default(),
+                        content_types: content.map(|c| c.keys().cloned().collect()).unwrap_or_default(),
                         schema: self.json_schema_of(content),
                     }
                 }
@@ -387,11 +304,7 @@ impl<'a> Reader<'a> {
                     let schema = response.get("schema");
                     ResponseSpec {
                         description,
-                        content_types: if schema.is_some() {
-                            produces.to_vec()
-                        } else {
-                            Vec::new()
-                        },
+                        content_types: if schema.is_some() { produces.to_vec() } else { Vec::new() },
                         schema: schema.map(|s| self.resolver.resolve_schema(s)),
                     }
                 }
@@ -407,13 +320,7 @@ impl<'a> Reader<'a> {
             self.warn("`security` is not an array; ignored".into());
             return None;
         };
-        Some(
-            items
-                .iter()
-                .filter_map(Value::as_object)
-                .map(|requirement| requirement.keys().cloned().collect())
-                .collect(),
-        )
+        Some(items.iter().filter_map(Value::as_object).map(|requirement| requirement.keys().cloned().collect()).collect())
     }
 
     fn schemes_v3(&mut self, schemes: Option<&'a Value>) -> BTreeMap<String, SecurityScheme> {
@@ -445,13 +352,9 @@ impl<'a> Reader<'a> {
         for (name, scheme) in definitions.and_then(Value::as_object).into_iter().flatten() {
             let scheme = match text(scheme.get("type")).as_deref() {
                 // Swagger 2 `basic` is OpenAPI 3 `http` with scheme `basic`.
-                Some("basic") => SecurityScheme {
-                    kind: "http".into(),
-                    name: None,
-                    location: None,
-                    scheme: Some("basic".into()),
-                    bearer_format: None,
-                },
+                Some("basic") => {
+                    SecurityScheme { kind: "http".into(), name: None, location: None, scheme: Some("basic".into()), bearer_format: None }
+                }
                 Some(kind) => SecurityScheme {
                     kind: kind.to_string(),
                     name: text(scheme.get("name")),
@@ -471,12 +374,7 @@ impl<'a> Reader<'a> {
 }
 
 fn servers_v3(servers: Option<&Value>) -> Vec<String> {
-    servers
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|server| text(server.get("url")))
-        .collect()
+    servers.and_then(Value::as_array).into_iter().flatten().filter_map(|server| text(server.get("url"))).collect()
 }
 
 /// `scheme://host/basePath` per declared scheme; without schemes, the
@@ -485,45 +383,28 @@ fn servers_v3(servers: Option<&Value>) -> Vec<String> {
 fn servers_v2(root: &Map<String, Value>) -> Vec<String> {
     let base_path = text(root.get("basePath")).unwrap_or_default();
     let Some(host) = text(root.get("host")) else {
-        return if base_path.is_empty() {
-            Vec::new()
-        } else {
-            vec![base_path]
-        };
+        return if base_path.is_empty() { Vec::new() } else { vec![base_path] };
     };
     let schemes = string_list(root.get("schemes"));
     if schemes.is_empty() {
         return vec![format!("//{host}{base_path}")];
     }
-    schemes
-        .iter()
-        .map(|scheme| format!("{scheme}://{host}{base_path}"))
-        .collect()
+    schemes.iter().map(|scheme| format!("{scheme}://{host}{base_path}")).collect()
 }
 
 fn param_key(param: &Value) -> (Option<&str>, Option<&str>) {
-    (
-        param.get("name").and_then(Value::as_str),
-        param.get("in").and_then(Value::as_str),
-    )
+    (param.get("name").and_then(Value::as_str), param.get("in").and_then(Value::as_str))
 }
 
 fn first_media_schema(content: Option<&Value>) -> Option<&Value> {
-    content?
-        .as_object()?
-        .values()
-        .find_map(|media| media.get("schema"))
+    content?.as_object()?.values().find_map(|media| media.get("schema"))
 }
 
 /// `type` may be a string or, in OpenAPI 3.1, a list such as `["string", "null"]`.
 fn schema_type(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::String(s) => Some(s.clone()),
-        Value::Array(types) => types
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .map(str::to_string),
+        Value::Array(types) => types.iter().filter_map(Value::as_str).find(|t| *t != "null").map(str::to_string),
         _ => None,
     }
 }
@@ -533,32 +414,16 @@ fn text(value: Option<&Value>) -> Option<String> {
 }
 
 fn string_list(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect()
+    value.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
 }
 
 /// `application/json`, `application/problem+json`, `text/json; charset=utf-8`, ...
 fn is_json_media(media: &str) -> bool {
-    let base = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let base = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     base.ends_with("/json") || base.ends_with("+json")
 }
 
 fn is_form_media(media: &str) -> bool {
-    let base = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let base = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     base == "application/x-www-form-urlencoded" || base == "multipart/form-data"
 }

@@ -56,12 +56,7 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions {
-            max_bytes: 20 * 1024 * 1024,
-            max_ref_depth: 32,
-            max_nodes: 200_000,
-            source: None,
-        }
+        LoadOptions { max_bytes: 20 * 1024 * 1024, max_ref_depth: 32, max_nodes: 200_000, source: None }
     }
 }
 
@@ -86,9 +81,7 @@ pub enum SpecError {
         message: String,
     },
     /// Valid JSON/YAML without a top-level `openapi` or `swagger` key.
-    #[error(
-        "document is not an OpenAPI or Swagger spec (no top-level `openapi` or `swagger` key)"
-    )]
+    #[error("document is not an OpenAPI or Swagger spec (no top-level `openapi` or `swagger` key)")]
     NotASpec,
     /// An `openapi`/`swagger` version this crate does not read (not 3.x or 2.0).
     #[error("unsupported spec version: {0}")]

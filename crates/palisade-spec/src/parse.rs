@@ -44,24 +44,16 @@ pub(crate) fn detect_format(bytes: &[u8]) -> Format {
 /// Parses the whole document into a JSON value, within the limits of `opts`.
 pub(crate) fn parse_document(bytes: &[u8], opts: &LoadOptions) -> Result<Value, SpecError> {
     if bytes.len() > opts.max_bytes {
-        return Err(SpecError::TooLarge {
-            size: bytes.len(),
-            limit: opts.max_bytes,
-        });
+        return Err(SpecError::TooLarge { size: bytes.len(), limit: opts.max_bytes });
     }
     let bytes = strip_bom(bytes);
     let format = detect_format(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| SpecError::Parse {
-        format: format.name(),
-        message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-    })?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| SpecError::Parse { format: format.name(), message: format!("invalid UTF-8 at byte {}", e.valid_up_to()) })?;
     match format {
         // serde_json keeps its default recursion limit (128), so 100k nested
         // brackets fail with an error instead of overflowing the stack.
-        Format::Json => serde_json::from_str(text).map_err(|e| SpecError::Parse {
-            format: "JSON",
-            message: one_line(&e.to_string()),
-        }),
+        Format::Json => serde_json::from_str(text).map_err(|e| SpecError::Parse { format: "JSON", message: one_line(&e.to_string()) }),
         Format::Yaml => parse_yaml(text),
     }
 }
@@ -99,10 +91,7 @@ fn parse_yaml(text: &str) -> Result<Value, SpecError> {
                 message = format!("{message} at {position}");
             }
         }
-        SpecError::Parse {
-            format: "YAML",
-            message,
-        }
+        SpecError::Parse { format: "YAML", message }
     })?;
     Ok(value)
 }

@@ -54,8 +54,7 @@ impl Warnings {
 
     pub(crate) fn into_vec(mut self) -> Vec<String> {
         if self.suppressed > 0 {
-            self.list
-                .push(format!("{} further warnings suppressed", self.suppressed));
+            self.list.push(format!("{} further warnings suppressed", self.suppressed));
         }
         self.list
     }
@@ -97,18 +96,11 @@ impl<'a> Resolver<'a> {
         let mut seen: Vec<&'a str> = Vec::new();
         while let Some(reference) = ref_of(current) {
             if seen.contains(&reference) {
-                self.warnings.push(format!(
-                    "cyclic $ref {} cannot be resolved",
-                    describe_ref(reference)
-                ));
+                self.warnings.push(format!("cyclic $ref {} cannot be resolved", describe_ref(reference)));
                 return None;
             }
             if seen.len() >= self.max_ref_depth {
-                self.warnings.push(format!(
-                    "$ref chain deeper than {} at {}",
-                    self.max_ref_depth,
-                    describe_ref(reference)
-                ));
+                self.warnings.push(format!("$ref chain deeper than {} at {}", self.max_ref_depth, describe_ref(reference)));
                 return None;
             }
             seen.push(reference);
@@ -136,21 +128,13 @@ impl<'a> Resolver<'a> {
         resolved
     }
 
-    fn resolve_value(
-        &mut self,
-        value: &'a Value,
-        stack: &mut Vec<&'a str>,
-        depth: usize,
-        follow_refs: bool,
-    ) -> Value {
+    fn resolve_value(&mut self, value: &'a Value, stack: &mut Vec<&'a str>, depth: usize, follow_refs: bool) -> Value {
         if self.nodes_left == 0 {
             self.truncated_by_nodes = true;
             return truncated("max_nodes");
         }
         if depth >= MAX_OUTPUT_DEPTH {
-            self.warnings.push(format!(
-                "schema nesting deeper than {MAX_OUTPUT_DEPTH} levels was truncated"
-            ));
+            self.warnings.push(format!("schema nesting deeper than {MAX_OUTPUT_DEPTH} levels was truncated"));
             return truncated("max_depth");
         }
         self.nodes_left -= 1;
@@ -169,10 +153,7 @@ impl<'a> Resolver<'a> {
                         break;
                     }
                     let follow = follow_refs && !is_literal_keyword(key);
-                    out.insert(
-                        key.clone(),
-                        self.resolve_value(child, stack, depth + 1, follow),
-                    );
+                    out.insert(key.clone(), self.resolve_value(child, stack, depth + 1, follow));
                 }
                 Value::Object(out)
             }
@@ -193,25 +174,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// Expands one `$ref` object; sibling keys (allowed in 3.1) override the target's.
-    fn resolve_ref(
-        &mut self,
-        map: &'a Map<String, Value>,
-        reference: &'a str,
-        stack: &mut Vec<&'a str>,
-        depth: usize,
-    ) -> Value {
+    fn resolve_ref(&mut self, map: &'a Map<String, Value>, reference: &'a str, stack: &mut Vec<&'a str>, depth: usize) -> Value {
         let mut base = if stack.contains(&reference) {
-            self.warnings.push(format!(
-                "cyclic $ref {} left unexpanded",
-                describe_ref(reference)
-            ));
+            self.warnings.push(format!("cyclic $ref {} left unexpanded", describe_ref(reference)));
             ref_marker(reference, CYCLE_MARKER)
         } else if stack.len() >= self.max_ref_depth {
-            self.warnings.push(format!(
-                "$ref nesting deeper than {} at {} left unexpanded",
-                self.max_ref_depth,
-                describe_ref(reference)
-            ));
+            self.warnings.push(format!("$ref nesting deeper than {} at {} left unexpanded", self.max_ref_depth, describe_ref(reference)));
             ref_marker(reference, REF_DEPTH_MARKER)
         } else {
             match self.lookup(reference) {
@@ -249,10 +217,7 @@ impl<'a> Resolver<'a> {
     fn warn_problem(&mut self, reference: &str, problem: RefProblem) {
         let warning = match problem {
             RefProblem::Remote => format!("remote $ref {} not fetched", describe_ref(reference)),
-            RefProblem::NotFound => format!(
-                "$ref {} does not resolve inside the document",
-                describe_ref(reference)
-            ),
+            RefProblem::NotFound => format!("$ref {} does not resolve inside the document", describe_ref(reference)),
         };
         self.warnings.push(warning);
     }
@@ -318,14 +283,8 @@ fn truncated(reason: &str) -> Value {
 /// credentials, sensitive query values masked.
 fn describe_ref(reference: &str) -> String {
     let without_userinfo = match (reference.find("://"), reference.find('@')) {
-        (Some(scheme_end), Some(at))
-            if at > scheme_end && !reference[scheme_end + 3..at].contains('/') =>
-        {
-            format!(
-                "{}://***@{}",
-                &reference[..scheme_end],
-                &reference[at + 1..]
-            )
+        (Some(scheme_end), Some(at)) if at > scheme_end && !reference[scheme_end + 3..at].contains('/') => {
+            format!("{}://***@{}", &reference[..scheme_end], &reference[at + 1..])
         }
         _ => reference.to_string(),
     };
@@ -344,9 +303,7 @@ fn percent_decode(input: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(byte) = hex {
                 out.push(byte);
                 i += 3;
@@ -368,20 +325,11 @@ mod tests {
     fn pointer_escapes_and_percent_encoding_resolve() {
         let doc = json!({"paths": {"/a/{id}": {"x": 1}}, "t~x": 2, "arr": [10, 20]});
         let resolver = Resolver::new(&doc, 8, 100);
-        assert_eq!(
-            resolver.lookup("#/paths/~1a~1%7Bid%7D/x").ok(),
-            Some(&json!(1))
-        );
+        assert_eq!(resolver.lookup("#/paths/~1a~1%7Bid%7D/x").ok(), Some(&json!(1)));
         assert_eq!(resolver.lookup("#/t~0x").ok(), Some(&json!(2)));
         assert_eq!(resolver.lookup("#/arr/1").ok(), Some(&json!(20)));
-        assert!(matches!(
-            resolver.lookup("#/arr/9"),
-            Err(RefProblem::NotFound)
-        ));
-        assert!(matches!(
-            resolver.lookup("other.json#/a"),
-            Err(RefProblem::Remote)
-        ));
+        assert!(matches!(resolver.lookup("#/arr/9"), Err(RefProblem::NotFound)));
+        assert!(matches!(resolver.lookup("other.json#/a"), Err(RefProblem::Remote)));
     }
 
     #[test]
@@ -393,8 +341,7 @@ mod tests {
 
     #[test]
     fn remote_ref_credentials_are_not_echoed() {
-        let described =
-            describe_ref("https://user:hunter2@127.0.0.1/s.json?api_key=abcdef0123456789abcdef");
+        let described = describe_ref("https://user:hunter2@127.0.0.1/s.json?api_key=abcdef0123456789abcdef");
         assert!(!described.contains("hunter2"), "{described}");
         assert!(!described.contains("abcdef0123456789abcdef"), "{described}");
     }
@@ -405,13 +352,8 @@ mod tests {
         let mut schemas = Map::new();
         for level in 0..6 {
             let next = format!("#/s/L{}", level + 1);
-            let props: Map<String, Value> = (0..10)
-                .map(|i| (format!("p{i}"), json!({"$ref": next})))
-                .collect();
-            schemas.insert(
-                format!("L{level}"),
-                json!({"type": "object", "properties": props}),
-            );
+            let props: Map<String, Value> = (0..10).map(|i| (format!("p{i}"), json!({"$ref": next}))).collect();
+            schemas.insert(format!("L{level}"), json!({"type": "object", "properties": props}));
         }
         schemas.insert("L6".into(), json!({"type": "string"}));
         let doc = json!({"s": schemas});
@@ -419,15 +361,7 @@ mod tests {
         let resolved = resolver.resolve_schema(&doc["s"]["L0"]);
         let text = resolved.to_string();
         assert!(text.contains(TRUNCATED_MARKER));
-        assert!(
-            text.len() < 5_000 * 64,
-            "output should be bounded, got {} bytes",
-            text.len()
-        );
-        assert!(resolver
-            .warnings
-            .into_vec()
-            .iter()
-            .any(|w| w.contains("max_nodes")));
+        assert!(text.len() < 5_000 * 64, "output should be bounded, got {} bytes", text.len());
+        assert!(resolver.warnings.into_vec().iter().any(|w| w.contains("max_nodes")));
     }
 }

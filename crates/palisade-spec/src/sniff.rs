@@ -37,8 +37,7 @@ fn json_has_top_level_key(bytes: &[u8]) -> bool {
                 }
                 let key = &bytes[start..end];
                 i = end + 1;
-                if depth == 1 && SPEC_KEYS.contains(&key) && next_non_space(bytes, i) == Some(b':')
-                {
+                if depth == 1 && SPEC_KEYS.contains(&key) && next_non_space(bytes, i) == Some(b':') {
                     return starts_with_object(bytes);
                 }
                 continue;
@@ -55,28 +54,18 @@ fn starts_with_object(bytes: &[u8]) -> bool {
 }
 
 fn next_non_space(bytes: &[u8], from: usize) -> Option<u8> {
-    bytes
-        .get(from..)?
-        .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace())
+    bytes.get(from..)?.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
 /// A YAML block mapping key at column 0: `openapi: 3.1.0`, `"swagger": "2.0"`.
 fn yaml_has_top_level_key(bytes: &[u8]) -> bool {
     bytes.split(|b| *b == b'\n').any(|line| {
-        let unquoted = line
-            .strip_prefix(b"\"")
-            .or_else(|| line.strip_prefix(b"'"))
-            .unwrap_or(line);
+        let unquoted = line.strip_prefix(b"\"").or_else(|| line.strip_prefix(b"'")).unwrap_or(line);
         SPEC_KEYS.iter().any(|key| {
             let Some(rest) = unquoted.strip_prefix(*key) else {
                 return false;
             };
-            let rest = rest
-                .strip_prefix(b"\"")
-                .or_else(|| rest.strip_prefix(b"'"))
-                .unwrap_or(rest);
+            let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
             let Some(value) = rest.strip_prefix(b":") else {
                 return false;
             };
@@ -93,12 +82,8 @@ mod tests {
     #[test]
     fn recognises_json_and_yaml_specs() {
         assert!(looks_like_spec(br#"{"openapi": "3.0.3", "info": {}}"#));
-        assert!(looks_like_spec(
-            b"\xEF\xBB\xBF{\"info\": {\"x\": [1]}, \"swagger\" : \"2.0\"}"
-        ));
-        assert!(looks_like_spec(
-            b"# comment\nopenapi: 3.1.0\ninfo:\n  title: x\n"
-        ));
+        assert!(looks_like_spec(b"\xEF\xBB\xBF{\"info\": {\"x\": [1]}, \"swagger\" : \"2.0\"}"));
+        assert!(looks_like_spec(b"# comment\nopenapi: 3.1.0\ninfo:\n  title: x\n"));
         assert!(looks_like_spec(b"\"swagger\": \"2.0\"\n"));
     }
 

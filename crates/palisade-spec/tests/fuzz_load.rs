@@ -138,15 +138,7 @@ paths:
 "##;
 
 fn seeds() -> Vec<&'static [u8]> {
-    vec![
-        OAS30_JSON,
-        OAS31_YAML,
-        SWAGGER20_JSON,
-        CYCLIC_JSON,
-        REMOTE_JSON,
-        SWAGGER20_YAML.as_bytes(),
-        OAS30_ANCHORS_YAML.as_bytes(),
-    ]
+    vec![OAS30_JSON, OAS31_YAML, SWAGGER20_JSON, CYCLIC_JSON, REMOTE_JSON, SWAGGER20_YAML.as_bytes(), OAS30_ANCHORS_YAML.as_bytes()]
 }
 
 fn seed() -> impl Strategy<Value = &'static [u8]> {
@@ -174,10 +166,7 @@ fn config(default_cases: u32) -> ProptestConfig {
 }
 
 fn small_limits() -> LoadOptions {
-    LoadOptions {
-        max_nodes: 5_000,
-        ..LoadOptions::default()
-    }
+    LoadOptions { max_nodes: 5_000, ..LoadOptions::default() }
 }
 
 /// Loads `bytes` and checks everything the crate promises about the result.
@@ -186,11 +175,7 @@ fn check_load(bytes: &[u8], opts: &LoadOptions) -> Result<Option<Inventory>, Tes
     let _ = looks_like_spec(bytes);
     let result = load(bytes, opts);
     let elapsed = started.elapsed();
-    prop_assert!(
-        elapsed < MAX_LOAD_TIME,
-        "load took {elapsed:?} on {} input bytes",
-        bytes.len()
-    );
+    prop_assert!(elapsed < MAX_LOAD_TIME, "load took {elapsed:?} on {} input bytes", bytes.len());
     match result {
         Ok(inv) => {
             check_inventory(&inv)?;
@@ -208,11 +193,7 @@ fn check_error(err: &SpecError, bytes: &[u8], opts: &LoadOptions) -> Result<(), 
     prop_assert!(!text.is_empty());
     prop_assert!(!text.contains('\n'), "multi-line error: {text:?}");
     // Parser messages are clipped to 300 chars; versions and prefixes add a little.
-    prop_assert!(
-        text.chars().count() <= 400,
-        "error message too long ({} chars)",
-        text.chars().count()
-    );
+    prop_assert!(text.chars().count() <= 400, "error message too long ({} chars)", text.chars().count());
     if let SpecError::TooLarge { size, limit } = err {
         prop_assert_eq!(*size, bytes.len());
         prop_assert_eq!(*limit, opts.max_bytes);
@@ -231,26 +212,14 @@ fn check_inventory(inv: &Inventory) -> Result<(), TestCaseError> {
         prop_assert!(!w.contains('\n'), "multi-line warning {w:?}");
     }
     let text = serde_json::to_string(inv).expect("an inventory always serialises");
-    prop_assert!(
-        text.len() <= MAX_INVENTORY_BYTES,
-        "inventory of {} bytes",
-        text.len()
-    );
+    prop_assert!(text.len() <= MAX_INVENTORY_BYTES, "inventory of {} bytes", text.len());
     // The resolver caps schema nesting (64 levels plus a truncation marker),
     // so resolved schemas stay readable with serde_json's recursion limit.
     // (The whole inventory does not always read back: see
     // `deep_parameter_defaults_keep_the_inventory_readable` below.)
     for endpoint in &inv.endpoints {
-        let schemas = endpoint
-            .request_body
-            .iter()
-            .filter_map(|b| b.schema.as_ref())
-            .chain(
-                endpoint
-                    .responses
-                    .values()
-                    .filter_map(|r| r.schema.as_ref()),
-            );
+        let schemas =
+            endpoint.request_body.iter().filter_map(|b| b.schema.as_ref()).chain(endpoint.responses.values().filter_map(|r| r.schema.as_ref()));
         for schema in schemas {
             let depth = nesting(schema);
             prop_assert!(depth <= 65, "resolved schema {depth} levels deep");
@@ -435,15 +404,8 @@ fn pointers(value: &Value, max: usize) -> Vec<String> {
             break;
         }
         let children: Vec<(String, &Value)> = match v {
-            Value::Object(m) => m
-                .iter()
-                .map(|(k, c)| (k.replace('~', "~0").replace('/', "~1"), c))
-                .collect(),
-            Value::Array(a) => a
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (i.to_string(), c))
-                .collect(),
+            Value::Object(m) => m.iter().map(|(k, c)| (k.replace('~', "~0").replace('/', "~1"), c)).collect(),
+            Value::Array(a) => a.iter().enumerate().map(|(i, c)| (i.to_string(), c)).collect(),
             _ => Vec::new(),
         };
         for (token, child) in children {
@@ -582,9 +544,7 @@ fn render(doc: &Value, syntax: Syntax) -> Vec<u8> {
         Syntax::PrettyJson => serde_json::to_vec_pretty(doc).unwrap(),
         // Deeply nested grafts may exceed what the emitter accepts; fall back to JSON
         // (which is also YAML for the parser when it starts with a letter).
-        Syntax::Yaml => serde_saphyr::to_string(doc)
-            .map(String::into_bytes)
-            .unwrap_or_else(|_| serde_json::to_vec(doc).unwrap()),
+        Syntax::Yaml => serde_saphyr::to_string(doc).map(String::into_bytes).unwrap_or_else(|_| serde_json::to_vec(doc).unwrap()),
     }
 }
 
@@ -592,11 +552,7 @@ fn grafted_doc() -> impl Strategy<Value = (Vec<u8>, Syntax)> {
     (
         json_seed(),
         prop::collection::vec((any::<Index>(), graft()), 1..6),
-        prop_oneof![
-            Just(Syntax::Json),
-            Just(Syntax::PrettyJson),
-            Just(Syntax::Yaml)
-        ],
+        prop_oneof![Just(Syntax::Json), Just(Syntax::PrettyJson), Just(Syntax::Yaml)],
     )
         .prop_map(|(mut doc, grafts, syntax)| {
             for (target, g) in &grafts {
@@ -700,16 +656,8 @@ fn nested_doc(style: NestStyle, depth: usize) -> String {
     // levels it only tests the size limit.
     let block_depth = depth.min(400);
     match style {
-        NestStyle::JsonArrays => format!(
-            "{{\"openapi\":\"3.0.0\",\"x\":{}{}}}",
-            "[".repeat(depth),
-            "]".repeat(depth)
-        ),
-        NestStyle::JsonObjects => format!(
-            "{{\"openapi\":\"3.0.0\",\"x\":{}1{}}}",
-            "{\"k\":".repeat(depth),
-            "}".repeat(depth)
-        ),
+        NestStyle::JsonArrays => format!("{{\"openapi\":\"3.0.0\",\"x\":{}{}}}", "[".repeat(depth), "]".repeat(depth)),
+        NestStyle::JsonObjects => format!("{{\"openapi\":\"3.0.0\",\"x\":{}1{}}}", "{\"k\":".repeat(depth), "}".repeat(depth)),
         // Built as text: a `Value` this deep would overflow the stack when dropped.
         NestStyle::JsonSchemaProperties => format!(
             r#"{{"openapi":"3.0.0","paths":{{"/d":{{"post":{{"requestBody":{{"content":{{"application/json":{{"schema":{}{{"type":"string"}}{}}}}}}}}}}}}}}}"#,
@@ -722,26 +670,13 @@ fn nested_doc(style: NestStyle, depth: usize) -> String {
             "]".repeat(depth)
         ),
         NestStyle::YamlBlock => {
-            let block: String = (0..block_depth)
-                .map(|d| format!("{}k{d}:\n", "  ".repeat(d + 1)))
-                .collect();
+            let block: String = (0..block_depth).map(|d| format!("{}k{d}:\n", "  ".repeat(d + 1))).collect();
             format!("openapi: 3.0.0\nx:\n{block}")
         }
-        NestStyle::YamlFlow => format!(
-            "openapi: 3.0.0\nx: {}{}\n",
-            "[".repeat(depth),
-            "]".repeat(depth)
-        ),
+        NestStyle::YamlFlow => format!("openapi: 3.0.0\nx: {}{}\n", "[".repeat(depth), "]".repeat(depth)),
         NestStyle::YamlMixed => {
-            let block: String = (0..block_depth / 2)
-                .map(|d| format!("{}- k{d}:\n", "  ".repeat(d + 1)))
-                .collect();
-            format!(
-                "openapi: 3.0.0\nx:\n{block}{}{}{}\n",
-                "  ".repeat(block_depth / 2 + 2),
-                "{a: [".repeat(depth / 4),
-                "]}".repeat(depth / 4)
-            )
+            let block: String = (0..block_depth / 2).map(|d| format!("{}- k{d}:\n", "  ".repeat(d + 1))).collect();
+            format!("openapi: 3.0.0\nx:\n{block}{}{}{}\n", "  ".repeat(block_depth / 2 + 2), "{a: [".repeat(depth / 4), "]}".repeat(depth / 4))
         }
     }
 }
@@ -759,11 +694,7 @@ fn nest_style() -> impl Strategy<Value = NestStyle> {
 }
 
 fn hostile_limits() -> impl Strategy<Value = LoadOptions> {
-    (
-        prop_oneof![Just(usize::MAX), 0usize..20_000],
-        prop_oneof![Just(usize::MAX), 0usize..300],
-        prop_oneof![Just(usize::MAX), 0usize..20_000],
-    )
+    (prop_oneof![Just(usize::MAX), 0usize..20_000], prop_oneof![Just(usize::MAX), 0usize..300], prop_oneof![Just(usize::MAX), 0usize..20_000])
         .prop_map(|(max_bytes, max_ref_depth, max_nodes)| LoadOptions {
             max_bytes,
             max_ref_depth,
@@ -799,8 +730,7 @@ proptest! {
 fn every_seed_loads() {
     for (i, bytes) in seeds().into_iter().enumerate() {
         assert!(looks_like_spec(bytes), "seed {i} is not sniffed as a spec");
-        let inv = load(bytes, &LoadOptions::default())
-            .unwrap_or_else(|e| panic!("seed {i} does not load: {e}"));
+        let inv = load(bytes, &LoadOptions::default()).unwrap_or_else(|e| panic!("seed {i} does not load: {e}"));
         assert!(!inv.endpoints.is_empty(), "seed {i} has no endpoints");
     }
 }
@@ -900,9 +830,7 @@ proptest! {
 
 /// One operation with `n` distinct query parameters `p0..pn`.
 fn many_parameters(n: usize) -> String {
-    let params: Vec<Value> = (0..n)
-        .map(|i| json!({"name": format!("p{i}"), "in": "query"}))
-        .collect();
+    let params: Vec<Value> = (0..n).map(|i| json!({"name": format!("p{i}"), "in": "query"})).collect();
     json!({"openapi": "3.0.0", "paths": {"/a": {"get": {"parameters": params}}}}).to_string()
 }
 
@@ -920,11 +848,7 @@ fn many_distinct_parameters_load_in_linear_time() {
     let inv = load(doc.as_bytes(), &LoadOptions::default()).unwrap();
     let elapsed = started.elapsed();
     assert_eq!(inv.endpoints[0].parameters.len(), 20_000);
-    assert!(
-        elapsed < Duration::from_secs(3),
-        "20 000 parameters ({} bytes) took {elapsed:?}",
-        doc.len()
-    );
+    assert!(elapsed < Duration::from_secs(3), "20 000 parameters ({} bytes) took {elapsed:?}", doc.len());
 }
 
 /// `n` operations whose 200 response is a `$ref` to one shared response
@@ -962,12 +886,7 @@ fn shared_large_strings_do_not_amplify_without_bound() {
     let doc = shared_large_response(16 * 1024, 4_000);
     let inv = load(doc.as_bytes(), &LoadOptions::default()).unwrap();
     let out = serde_json::to_string(&inv).unwrap().len();
-    assert!(
-        out <= 32 * 1024 * 1024,
-        "{} input bytes produced a {out}-byte inventory ({}x)",
-        doc.len(),
-        out / doc.len()
-    );
+    assert!(out <= 32 * 1024 * 1024, "{} input bytes produced a {out}-byte inventory ({}x)", doc.len(), out / doc.len());
 }
 
 /// A Swagger 2 parameter (behind a `$ref`, so it sits shallow in the

@@ -61,23 +61,14 @@ fn small_json() -> impl Strategy<Value = Value> {
     leaf().prop_recursive(6, 64, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec((prop::sample::select(KEYS), inner), 0..6).prop_map(|pairs| {
-                Value::Object(
-                    pairs
-                        .into_iter()
-                        .map(|(k, v)| (k.to_string(), v))
-                        .collect::<Map<_, _>>(),
-                )
-            }),
+            prop::collection::vec((prop::sample::select(KEYS), inner), 0..6)
+                .prop_map(|pairs| { Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Map<_, _>>(),) }),
         ]
     })
 }
 
 fn small_limits() -> LoadOptions {
-    LoadOptions {
-        max_nodes: 5_000,
-        ..LoadOptions::default()
-    }
+    LoadOptions { max_nodes: 5_000, ..LoadOptions::default() }
 }
 
 proptest! {

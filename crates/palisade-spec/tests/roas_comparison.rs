@@ -23,14 +23,8 @@ fn roas_v30(doc: &Value) -> Result<roas::v3_0::spec::Spec, String> {
 #[test]
 fn roas_reads_our_clean_fixtures() {
     assert!(roas_v30(&fixture_value("keys_api_openapi30.json")).is_ok());
-    assert!(
-        serde_json::from_value::<roas::v3_1::spec::Spec>(fixture_value("keys_api_openapi31.yaml"))
-            .is_ok()
-    );
-    assert!(
-        serde_json::from_value::<roas::v2::spec::Spec>(fixture_value("keys_api_swagger20.json"))
-            .is_ok()
-    );
+    assert!(serde_json::from_value::<roas::v3_1::spec::Spec>(fixture_value("keys_api_openapi31.yaml")).is_ok());
+    assert!(serde_json::from_value::<roas::v2::spec::Spec>(fixture_value("keys_api_swagger20.json")).is_ok());
 }
 
 #[test]
@@ -38,18 +32,9 @@ fn roas_rejects_whole_documents_that_we_load() {
     let info = json!({"title": "t", "version": "1"});
     let ok = json!({"200": {"description": "ok"}});
     let variants = [
-        (
-            "missing field `info`",
-            json!({"openapi": "3.0.3", "paths": {"/a": {"get": {"responses": ok}}}}),
-        ),
-        (
-            "missing field `description`",
-            json!({"openapi": "3.0.3", "info": info, "paths": {"/a": {"get": {"responses": {"200": {}}}}}}),
-        ),
-        (
-            "missing field `responses`",
-            json!({"openapi": "3.0.3", "info": info, "paths": {"/a": {"get": {}}}}),
-        ),
+        ("missing field `info`", json!({"openapi": "3.0.3", "paths": {"/a": {"get": {"responses": ok}}}})),
+        ("missing field `description`", json!({"openapi": "3.0.3", "info": info, "paths": {"/a": {"get": {"responses": {"200": {}}}}}})),
+        ("missing field `responses`", json!({"openapi": "3.0.3", "info": info, "paths": {"/a": {"get": {}}}})),
         (
             "expected string \"object\"",
             json!({"openapi": "3.0.3", "info": info, "paths": {"/a": {"get": {"responses": {"200": {
@@ -65,11 +50,7 @@ fn roas_rejects_whole_documents_that_we_load() {
         let err = roas_v30(&doc).expect_err(roas_error);
         assert!(err.contains(roas_error), "{err}");
         let inventory = load(doc.to_string().as_bytes(), &LoadOptions::default()).unwrap();
-        assert_eq!(
-            inventory.endpoints.len(),
-            1,
-            "{roas_error}: we keep the endpoint"
-        );
+        assert_eq!(inventory.endpoints.len(), 1, "{roas_error}: we keep the endpoint");
     }
 }
 
@@ -77,13 +58,7 @@ fn roas_rejects_whole_documents_that_we_load() {
 fn roas_validation_reports_cyclic_refs_as_missing_targets() {
     let doc = fixture_value("cyclic_refs.json");
     let spec = roas_v30(&doc).unwrap();
-    let err = spec
-        .validate(
-            Options::IgnoreMissingTags | Options::IgnoreExternalReferences,
-            None,
-        )
-        .expect_err("roas flags the alias loop")
-        .to_string();
+    let err = spec.validate(Options::IgnoreMissingTags | Options::IgnoreExternalReferences, None).expect_err("roas flags the alias loop").to_string();
     // `#/components/schemas/Y` exists; it is part of a loop, not missing.
     assert!(err.contains("`#/components/schemas/Y` not found"), "{err}");
     let inventory = load(doc.to_string().as_bytes(), &LoadOptions::default()).unwrap();

@@ -58,18 +58,12 @@ pub fn workspace_root() -> PathBuf {
 
 /// Directory of the Flask fixture apps.
 pub fn flask_fixture_dir() -> PathBuf {
-    workspace_root()
-        .join("tests")
-        .join("fixtures")
-        .join("flask")
+    workspace_root().join("tests").join("fixtures").join("flask")
 }
 
 /// Directory of the third-party-style fixture apps run by [`PyFixture`].
 pub fn thirdparty_fixture_dir() -> PathBuf {
-    workspace_root()
-        .join("tests")
-        .join("fixtures")
-        .join("thirdparty")
+    workspace_root().join("tests").join("fixtures").join("thirdparty")
 }
 
 /// The interpreter the fixtures run with: `$PALISADE_PYTHON`, else the
@@ -87,11 +81,7 @@ type StderrTail = Arc<Mutex<VecDeque<String>>>;
 /// How many entries of `log` are `method` on exactly `path` (the part of the
 /// logged target before `?`; the method is compared exactly, e.g. `"GET"`).
 pub fn count_requests(log: &[(String, String)], method: &str, path: &str) -> usize {
-    log.iter()
-        .filter(|(m, target)| {
-            m == method && target.split_once('?').map_or(target.as_str(), |(p, _)| p) == path
-        })
-        .count()
+    log.iter().filter(|(m, target)| m == method && target.split_once('?').map_or(target.as_str(), |(p, _)| p) == path).count()
 }
 
 /// A fixture child process: one of the `run.py` runners, its stdout parsed
@@ -109,18 +99,10 @@ impl FixtureProcess {
     /// Runs `python -u <dir>/run.py <module>` in `dir` with `envs` and waits
     /// (up to [`STARTUP_TIMEOUT`]) for its `PORT n` line. `label` names the
     /// fixture in error messages.
-    fn start(
-        label: &str,
-        dir: &Path,
-        module: &str,
-        envs: &[(&str, &std::ffi::OsStr)],
-    ) -> Result<FixtureProcess, String> {
+    fn start(label: &str, dir: &Path, module: &str, envs: &[(&str, &std::ffi::OsStr)]) -> Result<FixtureProcess, String> {
         let python = python_path();
         if !python.exists() {
-            return Err(format!(
-                "Python interpreter not found at {}: run scripts/setup-test-env.sh (or set PALISADE_PYTHON)",
-                python.display()
-            ));
+            return Err(format!("Python interpreter not found at {}: run scripts/setup-test-env.sh (or set PALISADE_PYTHON)", python.display()));
         }
         let mut command = Command::new(&python);
         command
@@ -135,12 +117,7 @@ impl FixtureProcess {
         for (name, value) in envs {
             command.env(name, value);
         }
-        let mut child = command.spawn().map_err(|e| {
-            format!(
-                "cannot run {}: {e} (run scripts/setup-test-env.sh)",
-                python.display()
-            )
-        })?;
+        let mut child = command.spawn().map_err(|e| format!("cannot run {}: {e} (run scripts/setup-test-env.sh)", python.display()))?;
 
         let requests: RequestLog = Arc::default();
         let stderr_tail: StderrTail = Arc::default();
@@ -152,25 +129,14 @@ impl FixtureProcess {
         if let Some(stderr) = child.stderr.take() {
             readers.push(spawn_stderr_reader(stderr, stderr_tail.clone()));
         }
-        let mut process = FixtureProcess {
-            port: 0,
-            child,
-            requests,
-            stderr_tail,
-            readers,
-        };
+        let mut process = FixtureProcess { port: 0, child, requests, stderr_tail, readers };
         match port_rx.recv_timeout(STARTUP_TIMEOUT) {
             Ok(port) => {
                 process.port = port;
                 Ok(process)
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => Err(process.startup_error(
-                label,
-                &format!("no `PORT n` line within {STARTUP_TIMEOUT:?}"),
-            )),
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                Err(process.startup_error(label, "the app exited before listening"))
-            }
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(process.startup_error(label, &format!("no `PORT n` line within {STARTUP_TIMEOUT:?}"))),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(process.startup_error(label, "the app exited before listening")),
         }
     }
 
@@ -181,24 +147,12 @@ impl FixtureProcess {
     /// Kills the child and describes the failure with the tail of its stderr.
     fn startup_error(&mut self, label: &str, what: &str) -> String {
         self.stop();
-        let tail: Vec<String> = self
-            .stderr_tail
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .cloned()
-            .collect();
-        format!(
-            "{label} failed to start: {what}; stderr:\n{}",
-            tail.join("\n")
-        )
+        let tail: Vec<String> = self.stderr_tail.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect();
+        format!("{label} failed to start: {what}; stderr:\n{}", tail.join("\n"))
     }
 
     fn requests(&self) -> Vec<(String, String)> {
-        self.requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn wait_for_requests(&self, count: usize, timeout: Duration) -> Vec<(String, String)> {
@@ -242,8 +196,7 @@ pub struct FlaskFixture {
 impl FlaskFixture {
     /// Starts `app` and waits (up to [`STARTUP_TIMEOUT`]) until it listens.
     pub fn start(app: FlaskApp) -> Result<FlaskFixture, String> {
-        let log_dir =
-            tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        let log_dir = tempfile::tempdir().map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let log_file = log_dir.path().join(format!("{}.log", app.module()));
         let process = FixtureProcess::start(
             &format!("Flask fixture {}", app.module()),
@@ -251,13 +204,7 @@ impl FlaskFixture {
             app.module(),
             &[("FLASK_LOG_FILE", log_file.as_os_str())],
         )?;
-        Ok(FlaskFixture {
-            base_url: process.base_url(),
-            app,
-            process,
-            log_file,
-            _log_dir: log_dir,
-        })
+        Ok(FlaskFixture { base_url: process.base_url(), app, process, log_file, _log_dir: log_dir })
     }
 
     /// Which app this is.
@@ -306,27 +253,17 @@ impl PyFixture {
     /// Starts `tests/fixtures/thirdparty/<module>.py` (e.g. `"vampi_like"`)
     /// and waits (up to [`STARTUP_TIMEOUT`]) until it listens.
     pub fn start(module: &str) -> Result<PyFixture, String> {
-        let valid = !module.is_empty()
-            && !module.starts_with(|c: char| c.is_ascii_digit())
-            && module
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let valid =
+            !module.is_empty() && !module.starts_with(|c: char| c.is_ascii_digit()) && module.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         let dir = thirdparty_fixture_dir();
         if !valid || module == "run" {
             return Err(format!("not a fixture module name: {module:?}"));
         }
         if !dir.join(format!("{module}.py")).is_file() {
-            return Err(format!(
-                "no fixture module {module}.py in {}",
-                dir.display()
-            ));
+            return Err(format!("no fixture module {module}.py in {}", dir.display()));
         }
         let process = FixtureProcess::start(&format!("fixture {module}"), &dir, module, &[])?;
-        Ok(PyFixture {
-            base_url: process.base_url(),
-            module: module.to_string(),
-            process,
-        })
+        Ok(PyFixture { base_url: process.base_url(), module: module.to_string(), process })
     }
 
     /// The module this fixture runs.
@@ -364,18 +301,12 @@ fn parse_line(line: &str) -> Line {
     let mut parts = line.trim_end().splitn(3, ' ');
     match (parts.next(), parts.next(), parts.next()) {
         (Some("PORT"), Some(port), None) => port.parse().map(Line::Port).unwrap_or(Line::Other),
-        (Some("REQ"), Some(method), Some(target)) => {
-            Line::Request(method.to_string(), target.to_string())
-        }
+        (Some("REQ"), Some(method), Some(target)) => Line::Request(method.to_string(), target.to_string()),
         _ => Line::Other,
     }
 }
 
-fn spawn_stdout_reader(
-    stdout: ChildStdout,
-    port_tx: mpsc::Sender<u16>,
-    requests: RequestLog,
-) -> JoinHandle<()> {
+fn spawn_stdout_reader(stdout: ChildStdout, port_tx: mpsc::Sender<u16>, requests: RequestLog) -> JoinHandle<()> {
     std::thread::spawn(move || {
         // Lines are bounded so a misbehaving child cannot exhaust memory.
         let mut reader = BufReader::new(stdout);
@@ -448,16 +379,11 @@ mod tests {
 
     #[test]
     fn counts_requests_by_exact_path() {
-        let log: Vec<(String, String)> = [
-            ("GET", "/books/v1"),
-            ("GET", "/books/v1?page=2"),
-            ("GET", "/books/v1/bookTitle11"),
-            ("POST", "/books/v1"),
-            ("GET", "/createdb"),
-        ]
-        .iter()
-        .map(|(m, p)| (m.to_string(), p.to_string()))
-        .collect();
+        let log: Vec<(String, String)> =
+            [("GET", "/books/v1"), ("GET", "/books/v1?page=2"), ("GET", "/books/v1/bookTitle11"), ("POST", "/books/v1"), ("GET", "/createdb")]
+                .iter()
+                .map(|(m, p)| (m.to_string(), p.to_string()))
+                .collect();
         assert_eq!(count_requests(&log, "GET", "/books/v1"), 2);
         assert_eq!(count_requests(&log, "POST", "/books/v1"), 1);
         assert_eq!(count_requests(&log, "GET", "/books"), 0);
@@ -467,14 +393,7 @@ mod tests {
 
     #[test]
     fn py_fixture_rejects_bad_module_names() {
-        for bad in [
-            "",
-            "../flask/vulnerable_app",
-            "run",
-            "no_such_fixture",
-            "1abc",
-            "a.b",
-        ] {
+        for bad in ["", "../flask/vulnerable_app", "run", "no_such_fixture", "1abc", "a.b"] {
             assert!(PyFixture::start(bad).is_err(), "{bad:?}");
         }
     }

@@ -8,9 +8,7 @@ use palisade_testkit::{FlaskApp, FlaskFixture};
 fn a_missing_interpreter_is_a_clear_error() {
     let missing = std::env::temp_dir().join("palisade-testkit-no-such-python");
     std::env::set_var("PALISADE_PYTHON", &missing);
-    let error = FlaskFixture::start(FlaskApp::Vulnerable)
-        .err()
-        .expect("must fail");
+    let error = FlaskFixture::start(FlaskApp::Vulnerable).err().expect("must fail");
     std::env::remove_var("PALISADE_PYTHON");
     assert!(error.contains("scripts/setup-test-env.sh"), "{error}");
 }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
 #[command(name = "palisade", version, about = "Black-box API security scanner", long_about = None)]
-#[command(after_help = "Exit codes: 0 scan done and gates passed; 1 a gate failed (--fail-under, --fail-on);\n2 usage or configuration error; 3 target unreachable or scan aborted.")]
+#[command(
+    after_help = "Exit codes: 0 scan done and gates passed; 1 a gate failed (--fail-under, --fail-on);\n2 usage or configuration error; 3 target unreachable or scan aborted."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

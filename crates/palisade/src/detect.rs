@@ -100,9 +100,7 @@ struct Filter {
 
 impl Filter {
     fn keep(&self, f: &DetectFinding) -> bool {
-        f.severity >= self.min_severity
-            && self.kinds.as_ref().is_none_or(|k| k.contains(&f.kind))
-            && !self.baseline.contains(&f.fingerprint)
+        f.severity >= self.min_severity && self.kinds.as_ref().is_none_or(|k| k.contains(&f.kind)) && !self.baseline.contains(&f.fingerprint)
     }
 
     /// One scanner batch as sorted, filtered findings.
@@ -239,12 +237,7 @@ fn scan_paths(detector: &Detector, files: &[PathBuf], filter: &Filter, report: R
 }
 
 /// Scan one file, passing its findings on in batches (in file order).
-fn scan_file(
-    detector: &Detector,
-    path: &Path,
-    name: &str,
-    emit: &mut dyn FnMut(Vec<DetectFinding>),
-) -> std::io::Result<u64> {
+fn scan_file(detector: &Detector, path: &Path, name: &str, emit: &mut dyn FnMut(Vec<DetectFinding>)) -> std::io::Result<u64> {
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     let mut head = vec![0u8; 8192];
@@ -330,11 +323,7 @@ fn scan_har(detector: &Detector, name: &str, raw: &[u8]) -> Option<Vec<DetectFin
                 let value = &text[m.start.min(text.len())..m.end.min(text.len())];
                 let escaped = serde_json::to_string(value).unwrap_or_default();
                 let needle = escaped.trim_matches('"');
-                let at = raw_text[search_from..]
-                    .find(needle)
-                    .map(|p| p + search_from)
-                    .or_else(|| raw_text.find(needle))
-                    .unwrap_or(search_from);
+                let at = raw_text[search_from..].find(needle).map(|p| p + search_from).or_else(|| raw_text.find(needle)).unwrap_or(search_from);
                 let (line, column) = line_col(&raw_text, at);
                 let mut f = to_finding(name, m, Some(masked_url.clone()));
                 f.line = line;

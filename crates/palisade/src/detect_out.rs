@@ -51,16 +51,7 @@ pub(crate) struct Report {
 
 impl Report {
     pub(crate) fn begin(format: Format, w: Box<dyn Write + Send>, color: bool, fail_on: Severity) -> Report {
-        let mut r = Report {
-            format,
-            w,
-            color,
-            fail_on,
-            rule_index: HashMap::new(),
-            count: 0,
-            failed: false,
-            error: None,
-        };
+        let mut r = Report { format, w, color, fail_on, rule_index: HashMap::new(), count: 0, failed: false, error: None };
         let head = match format {
             Format::Pretty => String::new(),
             Format::Json => format!(
@@ -244,15 +235,7 @@ struct OrderState {
 
 impl Ordered {
     pub(crate) fn new(report: Report) -> Ordered {
-        Ordered {
-            state: Mutex::new(OrderState {
-                report,
-                head: 0,
-                done: BTreeMap::new(),
-                buffered: 0,
-            }),
-            turn: Condvar::new(),
-        }
+        Ordered { state: Mutex::new(OrderState { report, head: 0, done: BTreeMap::new(), buffered: 0 }), turn: Condvar::new() }
     }
 
     /// A sorted batch of file `i`'s findings (batches come in order).

@@ -90,12 +90,7 @@ fn checks_command(args: cli::ChecksArgs) -> Result<u8, Failure> {
         let _ = writeln!(out, "{:<6} {:<24} {:<9} TITLE", "CODE", "CATEGORY", "SEVERITY");
         let _ = writeln!(out, "{}", rule_lines(rules));
         let implemented = palisade_checks::implemented_categories();
-        let _ = writeln!(
-            out,
-            "{} rules in {} of 12 categories.",
-            rules.len(),
-            implemented.len()
-        );
+        let _ = writeln!(out, "{} rules in {} of 12 categories.", rules.len(), implemented.len());
     }
     Ok(0)
 }

@@ -67,8 +67,7 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
             Some(SpecInput::Url(url))
         }
         Some(path) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| Failure::usage(format!("cannot read spec file {path}: {e}"), "check the --spec path"))?;
+            let bytes = std::fs::read(path).map_err(|e| Failure::usage(format!("cannot read spec file {path}: {e}"), "check the --spec path"))?;
             Some(SpecInput::Bytes { bytes, source: path.clone() })
         }
     };
@@ -89,14 +88,7 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
         None => HashSet::new(),
     };
     let (oob_listen, oob_url) = oob_settings(args)?;
-    let settings = ScanSettings {
-        context,
-        discovery,
-        oob_listen,
-        oob_url,
-        ssrf_internal: args.ssrf_internal,
-        ..ScanSettings::default()
-    };
+    let settings = ScanSettings { context, discovery, oob_listen, oob_url, ssrf_internal: args.ssrf_internal, ..ScanSettings::default() };
 
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let show_progress = !args.output.no_progress;
@@ -166,10 +158,7 @@ fn active_guard(args: &ScanArgs, target: &Url) -> Result<Option<String>, Failure
             format!("--confirm-target '{}' does not match the target {expected}", clip_arg(&given)),
             format!("pass --confirm-target {expected} if you own this target"),
         )),
-        Some(_) => Ok(Some(format!(
-            "warning: active scan of {expected}: {} requests may change data on the target",
-            methods.join("/")
-        ))),
+        Some(_) => Ok(Some(format!("warning: active scan of {expected}: {} requests may change data on the target", methods.join("/")))),
     }
 }
 
@@ -179,7 +168,8 @@ fn clip_arg(s: &str) -> String {
 }
 
 fn parse_target(s: &str) -> Result<Url, Failure> {
-    let url = Url::parse(s).map_err(|e| Failure::usage(format!("invalid target URL '{s}': {e}"), "give a full URL such as https://api.example.test/"))?;
+    let url =
+        Url::parse(s).map_err(|e| Failure::usage(format!("invalid target URL '{s}': {e}"), "give a full URL such as https://api.example.test/"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(Failure::usage(format!("unsupported target '{s}'"), "the target must be an http:// or https:// URL"));
     }
@@ -197,7 +187,8 @@ fn engine_config(args: &ScanArgs, target: &Url) -> Result<EngineConfig, Failure>
     }
     let mut scope = Scope::for_target(target);
     for s in &args.scope {
-        let u = Url::parse(s).map_err(|e| Failure::usage(format!("invalid --scope '{s}': {e}"), "give an origin such as https://auth.example.test"))?;
+        let u =
+            Url::parse(s).map_err(|e| Failure::usage(format!("invalid --scope '{s}': {e}"), "give an origin such as https://auth.example.test"))?;
         scope.add(&u);
     }
     let mut identities = BTreeMap::new();
@@ -264,7 +255,12 @@ fn read_ca_certs(path: &std::path::Path) -> Result<Vec<Vec<u8>>, Failure> {
 fn named_identities(specs: &[String]) -> Result<BTreeMap<String, Credentials>, Failure> {
     let mut out: BTreeMap<String, Credentials> = BTreeMap::new();
     for spec in specs {
-        let usage = || Failure::usage("invalid --identity (expected NAME='Header: value' or ROLE:NAME='Header: value')", "e.g. --identity alice='Authorization: Bearer $ALICE_TOKEN'");
+        let usage = || {
+            Failure::usage(
+                "invalid --identity (expected NAME='Header: value' or ROLE:NAME='Header: value')",
+                "e.g. --identity alice='Authorization: Bearer $ALICE_TOKEN'",
+            )
+        };
         let (name, header) = spec.split_once('=').ok_or_else(usage)?;
         let name = name.trim();
         let (h, v) = header.split_once(':').ok_or_else(usage)?;
@@ -298,9 +294,8 @@ fn credentials(args: &ScanArgs) -> Result<Option<Credentials>, Failure> {
     let mut c = Credentials::default();
     let mut any = false;
     for h in &args.headers {
-        let (name, value) = h
-            .split_once(':')
-            .ok_or_else(|| Failure::usage("invalid --header (expected 'Name: value')", "e.g. -H 'X-Tenant: acme'"))?;
+        let (name, value) =
+            h.split_once(':').ok_or_else(|| Failure::usage("invalid --header (expected 'Name: value')", "e.g. -H 'X-Tenant: acme'"))?;
         c = c.header(name.trim(), value.trim());
         any = true;
     }
@@ -318,9 +313,8 @@ fn credentials(args: &ScanArgs) -> Result<Option<Credentials>, Failure> {
         any = true;
     }
     if let Some(kv) = &args.api_key {
-        let (name, value) = kv
-            .split_once('=')
-            .ok_or_else(|| Failure::usage("invalid --api-key (expected NAME=VALUE)", "e.g. --api-key X-API-Key=$KEY"))?;
+        let (name, value) =
+            kv.split_once('=').ok_or_else(|| Failure::usage("invalid --api-key (expected NAME=VALUE)", "e.g. --api-key X-API-Key=$KEY"))?;
         c = match args.api_key_in.as_deref().unwrap_or("header") {
             "header" => c.api_key_header(name, value),
             "query" => c.api_key_query(name, value),
@@ -357,17 +351,23 @@ fn selection(items: &[String]) -> Result<Selection, Failure> {
 
 fn write_report(report: &Report, out: &OutputArgs) -> Result<(), Failure> {
     let format = match &out.format {
-        Some(f) => Format::from_str(f).map_err(|_| Failure::usage(format!("unknown format '{f}'"), "use pretty, json, sarif, junit, markdown or html"))?,
+        Some(f) => {
+            Format::from_str(f).map_err(|_| Failure::usage(format!("unknown format '{f}'"), "use pretty, json, sarif, junit, markdown or html"))?
+        }
         None => Format::Pretty,
     };
     let to_terminal = out.output.is_none() && std::io::stdout().is_terminal();
     let color = format == Format::Pretty && to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let opts = WriteOptions { color, max_findings_pretty: None };
-    let rendered = palisade_report::render_to_string(format, report, palisade_checks::RULES, &opts)
-        .map_err(|e| Failure { code: 2, message: format!("cannot render the report: {e}"), hint: None })?;
+    let rendered = palisade_report::render_to_string(format, report, palisade_checks::RULES, &opts).map_err(|e| Failure {
+        code: 2,
+        message: format!("cannot render the report: {e}"),
+        hint: None,
+    })?;
     match &out.output {
-        Some(path) => std::fs::write(path, rendered)
-            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display()), "check the --output path"))?,
+        Some(path) => {
+            std::fs::write(path, rendered).map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display()), "check the --output path"))?
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             let _ = stdout.write_all(rendered.as_bytes());
@@ -410,9 +410,9 @@ fn gate_threshold(args: &ScanArgs) -> Result<(Option<u8>, Option<Severity>), Fai
         None => None,
         Some(gate) => Some(match gate.trim().parse::<u8>() {
             Ok(n) if n <= 100 => n,
-            _ => palisade_core::Grade::from_str(gate)
-                .map_err(|e| Failure::usage(e, "use a grade A-F or a score 0-100, e.g. --fail-under B"))?
-                .floor(),
+            _ => {
+                palisade_core::Grade::from_str(gate).map_err(|e| Failure::usage(e, "use a grade A-F or a score 0-100, e.g. --fail-under B"))?.floor()
+            }
         }),
     };
     let fail_on = match &args.fail_on {
@@ -421,7 +421,6 @@ fn gate_threshold(args: &ScanArgs) -> Result<(Option<u8>, Option<Severity>), Fai
     };
     Ok((threshold, fail_on))
 }
-
 
 #[cfg(test)]
 mod tests {

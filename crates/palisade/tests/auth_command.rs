@@ -51,7 +51,9 @@ fn caller(state: &Shared, headers: &HeaderMap, path: &str) -> Result<&'static st
     match who {
         Ok(w) => Ok(w),
         Err("expired") => Err((StatusCode::UNAUTHORIZED, Json(json!({"error": "token expired"}))).into_response()),
-        Err(_) => Err((StatusCode::UNAUTHORIZED, [("www-authenticate", "Bearer realm=\"docs\"")], Json(json!({"error": "unauthorized"}))).into_response()),
+        Err(_) => {
+            Err((StatusCode::UNAUTHORIZED, [("www-authenticate", "Bearer realm=\"docs\"")], Json(json!({"error": "unauthorized"}))).into_response())
+        }
     }
 }
 
@@ -125,7 +127,8 @@ async fn palisade(args: Vec<String>) -> Output {
 }
 
 fn scan_args(base: &str, extra: &[String]) -> Vec<String> {
-    let mut a: Vec<String> = ["scan", base, "-f", "json", "--no-progress", "--max-time", "60", "--checks", "BO002,AU008"].iter().map(|s| s.to_string()).collect();
+    let mut a: Vec<String> =
+        ["scan", base, "-f", "json", "--no-progress", "--max-time", "60", "--checks", "BO002,AU008"].iter().map(|s| s.to_string()).collect();
     a.push("--identity".into());
     a.push(format!("alice=Authorization: Bearer {ALICE_OLD}"));
     a.push("--identity".into());
@@ -136,7 +139,12 @@ fn scan_args(base: &str, extra: &[String]) -> Vec<String> {
 
 /// Statuses of every exchange the report keeps (only those findings cite).
 fn cited_statuses(report: &Value) -> Vec<(String, u64)> {
-    report["exchanges"].as_array().into_iter().flatten().map(|e| (e["url"].as_str().unwrap_or("").to_string(), e["status"].as_u64().unwrap_or(0))).collect()
+    report["exchanges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| (e["url"].as_str().unwrap_or("").to_string(), e["status"].as_u64().unwrap_or(0)))
+        .collect()
 }
 
 fn bo002_callers(report: &Value) -> Vec<String> {

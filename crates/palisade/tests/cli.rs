@@ -10,23 +10,14 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn palisade(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_palisade"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run palisade")
+    Command::new(env!("CARGO_BIN_EXE_palisade")).args(args).env("NO_COLOR", "1").output().expect("run palisade")
 }
 
 fn json_scan(url: &str, extra: &[&str]) -> Value {
     let mut args = vec!["scan", url, "-f", "json", "--no-progress", "--max-time", "60"];
     args.extend_from_slice(extra);
     let out = palisade(&args);
-    assert!(
-        out.status.code() == Some(0),
-        "scan of {url} exited {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.code() == Some(0), "scan of {url} exited {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("json report")
 }
 
@@ -57,8 +48,7 @@ fn demo_command_prints_a_report_with_findings_in_three_categories() {
     let out = palisade(&["demo", "-f", "json", "--no-progress"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let categories: BTreeSet<&str> =
-        report["findings"].as_array().unwrap().iter().map(|f| f["category"].as_str().unwrap()).collect();
+    let categories: BTreeSet<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["category"].as_str().unwrap()).collect();
     assert!(categories.len() >= 3, "categories with findings: {categories:?}");
     assert!(categories.contains("data_exposure"));
     assert_ne!(report["grade"], "A");
@@ -102,11 +92,7 @@ fn flask_remediated_app_scores_clearly_better_and_scans_only_read() {
     for fixture in [&vulnerable, &remediated] {
         let methods: BTreeSet<String> = fixture.requests().into_iter().map(|(m, _)| m).collect();
         assert!(!methods.is_empty());
-        assert!(
-            methods.iter().all(|m| ["GET", "HEAD", "OPTIONS"].contains(&m.as_str())),
-            "methods seen by {}: {methods:?}",
-            fixture.base_url
-        );
+        assert!(methods.iter().all(|m| ["GET", "HEAD", "OPTIONS"].contains(&m.as_str())), "methods seen by {}: {methods:?}", fixture.base_url);
     }
 }
 
@@ -153,7 +139,12 @@ fn collect_long_strings(v: &Value, out: &mut Vec<String>) {
 
 /// Key-like: no spaces, paths, e-mails or timestamps; mixed letters and digits.
 fn looks_secret(s: &str) -> bool {
-    !s.contains(' ') && !s.contains('/') && !s.contains('@') && !s.contains(':') && s.chars().any(|c| c.is_ascii_digit()) && s.chars().any(|c| c.is_ascii_alphabetic())
+    !s.contains(' ')
+        && !s.contains('/')
+        && !s.contains('@')
+        && !s.contains(':')
+        && s.chars().any(|c| c.is_ascii_digit())
+        && s.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 #[test]
@@ -218,10 +209,7 @@ fn rules_doc_is_generated_from_the_registry() {
     let generated = String::from_utf8(out.stdout).unwrap();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        generated == committed,
-        "docs/rules.md is stale: run `cargo run -q -- checks --markdown > docs/rules.md`"
-    );
+    assert!(generated == committed, "docs/rules.md is stale: run `cargo run -q -- checks --markdown > docs/rules.md`");
 }
 
 #[test]
@@ -249,9 +237,7 @@ fn a_baseline_suppresses_accepted_findings_and_rescores() {
     assert!(!findings_of(&first, "DE001").is_empty());
 
     // Everything accepted: the same scan again finds nothing new, and the gate passes.
-    let second = palisade(&[
-        "scan", &base, "-f", "json", "--no-progress", "--baseline", first_path.to_str().unwrap(), "--fail-on", "high",
-    ]);
+    let second = palisade(&["scan", &base, "-f", "json", "--no-progress", "--baseline", first_path.to_str().unwrap(), "--fail-on", "high"]);
     let report: Value = serde_json::from_slice(&second.stdout).unwrap();
     assert!(findings_of(&report, "DE001").is_empty(), "accepted DE001 findings came back");
     assert!(report["findings"].as_array().unwrap().len() < first["findings"].as_array().unwrap().len());

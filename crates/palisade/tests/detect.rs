@@ -206,15 +206,19 @@ fn streamed_output_is_identical_across_thread_counts_and_counts_are_right() {
             }
             _ => {
                 let last = text.lines().last().unwrap();
-                assert_eq!(last, format!("{} finding(s) in 6 file(s), {} bytes scanned.", planted.len(), {
-                    (0..6).map(|f| std::fs::metadata(dir.path().join(format!("svc_{f}.log"))).unwrap().len()).sum::<u64>()
-                }));
+                assert_eq!(
+                    last,
+                    format!("{} finding(s) in 6 file(s), {} bytes scanned.", planted.len(), {
+                        (0..6).map(|f| std::fs::metadata(dir.path().join(format!("svc_{f}.log"))).unwrap().len()).sum::<u64>()
+                    })
+                );
             }
         }
     }
     // --fail-on: the planted keys' severity decides the exit code.
     let v: Value = serde_json::from_slice(&run("2", "json").stdout).unwrap();
-    let severities = v["findings"].as_array().unwrap().iter().map(|f| f["severity"].as_str().unwrap().to_string()).collect::<std::collections::HashSet<_>>();
+    let severities =
+        v["findings"].as_array().unwrap().iter().map(|f| f["severity"].as_str().unwrap().to_string()).collect::<std::collections::HashSet<_>>();
     let order = ["info", "low", "medium", "high", "critical"];
     let max = order.iter().rposition(|s| severities.contains(*s)).unwrap();
     for (i, sev) in order.iter().enumerate() {

@@ -17,12 +17,7 @@ fn scan(url: &str, extra: &[&str]) -> (Value, String) {
     let mut args = vec!["scan", url, "-f", "json", "--no-progress", "--max-time", "120"];
     args.extend_from_slice(extra);
     let out = palisade(&args);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "scan of {url} exited {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(matches!(out.status.code(), Some(0 | 1)), "scan of {url} exited {:?}: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     (serde_json::from_str(&text).expect("json report"), text)
 }
@@ -71,10 +66,7 @@ fn no_state_changing_operation_is_ever_called_by_any_check() {
     // The report says what was skipped and why: which field, which word.
     let skipped = report["skipped"].as_array().unwrap();
     let reason = |path: &str| -> String {
-        skipped
-            .iter()
-            .find(|s| s["path"] == path)
-            .unwrap_or_else(|| panic!("{path} not in skipped: {skipped:#?}"))["reason"]
+        skipped.iter().find(|s| s["path"] == path).unwrap_or_else(|| panic!("{path} not in skipped: {skipped:#?}"))["reason"]
             .as_str()
             .unwrap()
             .to_string()
@@ -118,10 +110,7 @@ fn logs_named_in_robots_are_found_and_their_keys_reported_masked() {
         findings(&report, "DE005")
     );
     // The detector sees the logs: the keys inside are DE001 findings.
-    let keys: Vec<_> = findings(&report, "DE001")
-        .into_iter()
-        .filter(|f| f["endpoint"].as_str().unwrap().contains(".log"))
-        .collect();
+    let keys: Vec<_> = findings(&report, "DE001").into_iter().filter(|f| f["endpoint"].as_str().unwrap().contains(".log")).collect();
     assert!(!keys.is_empty(), "no secret reported in the logs: {:#?}", findings(&report, "DE001"));
     // Never the whole key: the log's keys appear nowhere in the report.
     let log = raw_get(&app.base_url, "/internal-logs/api-2026-11-30.log");
@@ -136,8 +125,7 @@ fn logs_named_in_robots_are_found_and_their_keys_reported_masked() {
 fn a_hidden_debug_endpoint_is_found_and_its_password_masked() {
     let app = start("fastapi_env");
     let (report, text) = scan(&app.base_url, &[]);
-    let debug = finding_at(&report, "DE005", "GET /debug")
-        .unwrap_or_else(|| panic!("/debug not found: {:#?}", report["findings"]));
+    let debug = finding_at(&report, "DE005", "GET /debug").unwrap_or_else(|| panic!("/debug not found: {:#?}", report["findings"]));
     assert_eq!(debug["severity"], "high", "{debug:#?}");
     assert!(finding_at(&report, "IN007", "GET /debug").is_some(), "/debug not reported as undocumented");
     assert!(
@@ -198,8 +186,7 @@ fn assert_no_discovery_findings(report: &Value, what: &str) {
         .unwrap()
         .iter()
         .filter(|f| {
-            f["message"].as_str().unwrap_or("").contains("content discovery")
-                || ["DE005", "IN008"].contains(&f["rule"].as_str().unwrap_or(""))
+            f["message"].as_str().unwrap_or("").contains("content discovery") || ["DE005", "IN008"].contains(&f["rule"].as_str().unwrap_or(""))
         })
         .collect();
     assert!(noisy.is_empty(), "{what}: {noisy:#?}");
@@ -208,9 +195,8 @@ fn assert_no_discovery_findings(report: &Value, what: &str) {
 /// A catch-all written the axum way: 200 and a JSON echo for every path.
 async fn axum_catch_all() -> String {
     use axum::{http::Uri, Json, Router};
-    let app = Router::new().fallback(|uri: Uri| async move {
-        Json(serde_json::json!({"status": "ok", "path": uri.path(), "data": [], "version": "1.4.2"}))
-    });
+    let app = Router::new()
+        .fallback(|uri: Uri| async move { Json(serde_json::json!({"status": "ok", "path": uri.path(), "data": [], "version": "1.4.2"})) });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

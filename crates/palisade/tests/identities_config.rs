@@ -85,7 +85,8 @@ async fn palisade(args: Vec<String>) -> Output {
 }
 
 fn args(base: &str, extra: &[&str]) -> Vec<String> {
-    let mut a: Vec<String> = ["scan", base, "-f", "json", "--no-progress", "--max-time", "60", "--checks", "BO002"].iter().map(|s| s.to_string()).collect();
+    let mut a: Vec<String> =
+        ["scan", base, "-f", "json", "--no-progress", "--max-time", "60", "--checks", "BO002"].iter().map(|s| s.to_string()).collect();
     a.extend(extra.iter().map(|s| s.to_string()));
     a
 }

@@ -33,7 +33,8 @@ fn ca_cert_makes_a_private_ca_trusted_and_a_bad_file_is_a_usage_error() {
     let server = rt.block_on(DemoServer::start_tls(DemoConfig { hardened: true }, &leaf.pem(), &leaf_key.serialize_pem())).unwrap();
     let url = server.base_url();
     let scan = |extra: &[&str]| {
-        let mut args = vec!["scan", url.as_str(), "-f", "json", "--no-progress", "--max-time", "60", "--checks", "EN004,EN005,EN006,EN007,EN008,EN002"];
+        let mut args =
+            vec!["scan", url.as_str(), "-f", "json", "--no-progress", "--max-time", "60", "--checks", "EN004,EN005,EN006,EN007,EN008,EN002"];
         args.extend_from_slice(extra);
         Command::new(env!("CARGO_BIN_EXE_palisade")).args(&args).env("NO_COLOR", "1").output().expect("run palisade")
     };

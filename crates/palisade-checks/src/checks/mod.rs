@@ -12,5 +12,5 @@ pub mod llm;
 pub mod property_authorization;
 pub mod rate_limiting;
 pub mod ssrf;
-pub mod unsafe_consumption;
 pub mod support;
+pub mod unsafe_consumption;

@@ -3,9 +3,8 @@
 //! counts as an administrative operation, and id harvesting from lists.
 
 use palisade_core::Endpoint;
-use serde_json::Value;
 use palisade_http::ProbeRequest;
-
+use serde_json::Value;
 
 /// `GET /api/v1/keys` for a request (path only; the query may hold secrets).
 pub(crate) fn endpoint_label(request: &ProbeRequest) -> String {

@@ -41,11 +41,8 @@ pub(crate) struct AppState {
 
 impl AppState {
     pub(crate) fn new(hardened: bool, self_origin: String) -> AppState {
-        let (api_key, jwt_secret) = if hardened {
-            (fake::random_hex64(), fake::random_hex64().into_bytes())
-        } else {
-            (data::raw_key(1), b"secret".to_vec())
-        };
+        let (api_key, jwt_secret) =
+            if hardened { (fake::random_hex64(), fake::random_hex64().into_bytes()) } else { (data::raw_key(1), b"secret".to_vec()) };
         AppState {
             hardened,
             self_origin,
@@ -113,11 +110,7 @@ async fn fallback(State(state): State<Shared>) -> Response {
 // ---------------------------------------------------------------- helpers
 
 pub(crate) fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
 }
 
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -135,10 +128,7 @@ pub(crate) fn error_json(status: StatusCode, message: &str) -> Response {
 /// 401 with an `ApiKey` challenge naming the `X-API-Key` header.
 pub(crate) fn unauthorized(message: &str) -> Response {
     let mut response = error_json(StatusCode::UNAUTHORIZED, message);
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("ApiKey realm=\"palisade-demo\", header=\"X-API-Key\""),
-    );
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("ApiKey realm=\"palisade-demo\", header=\"X-API-Key\""));
     response
 }
 
@@ -155,21 +145,11 @@ pub(crate) fn not_found_json() -> Response {
 }
 
 pub(crate) fn html(status: StatusCode, body: String) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        body,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
 pub(crate) fn text(status: StatusCode, body: String) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        body,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
 /// Inserts a header, skipping values that are not valid header text.
@@ -181,20 +161,13 @@ pub(crate) fn set(headers: &mut HeaderMap, name: &'static str, value: &str) {
 
 /// The caller's key as the vulnerable app reads it: header, then query.
 pub(crate) fn caller_key(headers: &HeaderMap, query: &HashMap<String, String>) -> String {
-    header_str(headers, "x-api-key")
-        .map(str::to_string)
-        .or_else(|| query.get("api_key").cloned())
-        .unwrap_or_default()
+    header_str(headers, "x-api-key").map(str::to_string).or_else(|| query.get("api_key").cloned()).unwrap_or_default()
 }
 
 /// Parses `limit`: `Ok(None)` when absent, `Err` with the raw text when not a number.
 pub(crate) fn parse_limit(query: &HashMap<String, String>) -> Result<Option<usize>, String> {
     match query.get("limit") {
         None => Ok(None),
-        Some(raw) => raw
-            .trim()
-            .parse::<usize>()
-            .map(Some)
-            .map_err(|_| raw.clone()),
+        Some(raw) => raw.trim().parse::<usize>().map(Some).map_err(|_| raw.clone()),
     }
 }

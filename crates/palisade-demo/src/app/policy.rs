@@ -37,43 +37,19 @@ const BANNER_POWERED_BY: &str = "Flask/2.0.1";
 
 /// Logs every request, then applies the twin's cross-cutting behaviour:
 /// banners, cookies, CORS, security headers and rate limiting.
-pub(super) async fn policy(
-    State(state): State<Shared>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let uri = request
-        .uri()
-        .path_and_query()
-        .map(|pq| pq.as_str().to_string())
-        .unwrap_or_else(|| "/".into());
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+pub(super) async fn policy(State(state): State<Shared>, ConnectInfo(peer): ConnectInfo<SocketAddr>, request: Request, next: Next) -> Response {
+    let uri = request.uri().path_and_query().map(|pq| pq.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let headers: Vec<(String, String)> =
+        request.headers().iter().map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
     {
         let mut log = state.log.lock().unwrap_or_else(|e| e.into_inner());
         if log.len() >= REQUEST_LOG_CAPACITY {
             log.pop_front();
         }
-        log.push_back(RecordedRequest {
-            method: request.method().as_str().to_string(),
-            uri,
-            headers,
-        });
+        log.push_back(RecordedRequest { method: request.method().as_str().to_string(), uri, headers });
     }
     let origin = request.headers().get(header::ORIGIN).cloned();
-    let preflight_headers = request
-        .headers()
-        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
-        .cloned();
+    let preflight_headers = request.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
     let is_options = request.method() == Method::OPTIONS;
 
     let mut rate_headers = None;
@@ -83,9 +59,7 @@ pub(super) async fn policy(
         rate_headers = Some((remaining, reset));
         if count > RATE_LIMIT_PER_SECOND {
             let mut response = error_json(StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded");
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(reset));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(reset));
             finish(&state, &mut response, origin.as_ref(), None, rate_headers);
             return response;
         }
@@ -93,26 +67,13 @@ pub(super) async fn policy(
 
     let mut response = if is_options {
         let mut r = StatusCode::NO_CONTENT.into_response();
-        r.headers_mut().insert(
-            header::ALLOW,
-            HeaderValue::from_static("GET, HEAD, POST, OPTIONS"),
-        );
+        r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST, OPTIONS"));
         r
     } else {
         next.run(request).await
     };
-    let preflight = if is_options {
-        Some(preflight_headers)
-    } else {
-        None
-    };
-    finish(
-        &state,
-        &mut response,
-        origin.as_ref(),
-        preflight,
-        rate_headers,
-    );
+    let preflight = if is_options { Some(preflight_headers) } else { None };
+    finish(&state, &mut response, origin.as_ref(), preflight, rate_headers);
     response
 }
 
@@ -132,59 +93,29 @@ fn count_request(state: &AppState, ip: IpAddr) -> (u32, u32) {
     (window.1, 1)
 }
 
-fn finish(
-    state: &AppState,
-    response: &mut Response,
-    origin: Option<&HeaderValue>,
-    preflight: Option<Option<HeaderValue>>,
-    rate: Option<(u32, u32)>,
-) {
+fn finish(state: &AppState, response: &mut Response, origin: Option<&HeaderValue>, preflight: Option<Option<HeaderValue>>, rate: Option<(u32, u32)>) {
     let session = &fake::hex64("session")[..32];
     let headers = response.headers_mut();
     if state.hardened {
-        set(
-            headers,
-            "strict-transport-security",
-            "max-age=63072000; includeSubDomains",
-        );
+        set(headers, "strict-transport-security", "max-age=63072000; includeSubDomains");
         set(headers, "x-content-type-options", "nosniff");
         set(headers, "cache-control", "no-store");
         set(headers, "x-frame-options", "DENY");
-        set(
-            headers,
-            "content-security-policy",
-            "default-src 'none'; frame-ancestors 'none'",
-        );
+        set(headers, "content-security-policy", "default-src 'none'; frame-ancestors 'none'");
         set(headers, "referrer-policy", "no-referrer");
-        set(
-            headers,
-            "set-cookie",
-            &format!("session={session}; Path=/; Secure; HttpOnly; SameSite=Strict"),
-        );
+        set(headers, "set-cookie", &format!("session={session}; Path=/; Secure; HttpOnly; SameSite=Strict"));
         if let Some((remaining, reset)) = rate {
-            set(
-                headers,
-                "ratelimit-limit",
-                &RATE_LIMIT_PER_SECOND.to_string(),
-            );
+            set(headers, "ratelimit-limit", &RATE_LIMIT_PER_SECOND.to_string());
             set(headers, "ratelimit-remaining", &remaining.to_string());
             set(headers, "ratelimit-reset", &reset.to_string());
-            set(
-                headers,
-                "ratelimit-policy",
-                &format!("{RATE_LIMIT_PER_SECOND};w=1"),
-            );
+            set(headers, "ratelimit-policy", &format!("{RATE_LIMIT_PER_SECOND};w=1"));
         }
         if let Some(origin) = origin.filter(|o| o.as_bytes() == state.self_origin.as_bytes()) {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
             set(headers, "vary", "Origin");
             if preflight.is_some() {
                 set(headers, "access-control-allow-methods", "GET, HEAD, POST");
-                set(
-                    headers,
-                    "access-control-allow-headers",
-                    "X-API-Key, Authorization, Content-Type",
-                );
+                set(headers, "access-control-allow-headers", "X-API-Key, Authorization, Content-Type");
             }
         }
     } else {
@@ -198,11 +129,7 @@ fn finish(
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
             set(headers, "access-control-allow-credentials", "true");
             if let Some(requested) = preflight {
-                set(
-                    headers,
-                    "access-control-allow-methods",
-                    "GET, POST, PUT, PATCH, DELETE, OPTIONS, TRACE",
-                );
+                set(headers, "access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS, TRACE");
                 match requested {
                     Some(h) => {
                         headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, h);

@@ -38,17 +38,10 @@ use crate::jwt;
 
 /// The routes of this module, merged into the demo router.
 pub(crate) fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/api/v1/resource", get(resource))
-        .route("/api/v1/token", get(token))
-        .route("/api/v1/me", get(me))
+    Router::new().route("/api/v1/resource", get(resource)).route("/api/v1/token", get(token)).route("/api/v1/me", get(me))
 }
 
-async fn resource(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+async fn resource(State(state): State<Shared>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
     if state.hardened {
         if let Some(r) = state.auth_failure(&headers) {
             return r;
@@ -60,14 +53,8 @@ async fn resource(
         return text(StatusCode::UNAUTHORIZED, "Unauthorized".into());
     }
     match data::key_by_secret(&key) {
-        Some(REVOKED_KEY) => error_json(
-            StatusCode::FORBIDDEN,
-            &format!("invalid key '{key}' (revoked)"),
-        ),
-        Some(id) => json_response(
-            StatusCode::OK,
-            json!({"data": "sensitive", "key_id": data::key_id(id)}),
-        ),
+        Some(REVOKED_KEY) => error_json(StatusCode::FORBIDDEN, &format!("invalid key '{key}' (revoked)")),
+        Some(id) => json_response(StatusCode::OK, json!({"data": "sensitive", "key_id": data::key_id(id)})),
         None => error_json(StatusCode::UNAUTHORIZED, &format!("invalid key '{key}'")),
     }
 }
@@ -81,10 +68,7 @@ async fn token(State(state): State<Shared>, headers: HeaderMap) -> Response {
     let mut claims = json!({"sub": "user-2", "name": "Bob Nguyen", "role": "user", "iat": 1_764_000_000, "exp": 4_102_444_800u64});
     if state.hardened {
         // Short-lived: one hour from now.
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         claims["iat"] = json!(now);
         claims["exp"] = json!(now + 3600);
         claims["iss"] = json!("palisade-demo");
@@ -103,25 +87,16 @@ async fn token(State(state): State<Shared>, headers: HeaderMap) -> Response {
 }
 
 async fn me(State(state): State<Shared>, headers: HeaderMap) -> Response {
-    let bearer = header_str(&headers, "authorization").and_then(|v| {
-        v.strip_prefix("Bearer ")
-            .or_else(|| v.strip_prefix("bearer "))
-    });
+    let bearer = header_str(&headers, "authorization").and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
     let claims = bearer.and_then(|t| jwt::verify(t.trim(), &state.jwt_secret, !state.hardened));
     match claims {
         Some(claims) => {
             let is_admin = claims.get("role").and_then(Value::as_str) == Some("admin");
-            json_response(
-                StatusCode::OK,
-                json!({"claims": claims, "is_admin": is_admin}),
-            )
+            json_response(StatusCode::OK, json!({"claims": claims, "is_admin": is_admin}))
         }
         None => {
             let mut r = error_json(StatusCode::UNAUTHORIZED, "invalid or missing bearer token");
-            r.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"palisade-demo\", error=\"invalid_token\""),
-            );
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"palisade-demo\", error=\"invalid_token\""));
             r
         }
     }

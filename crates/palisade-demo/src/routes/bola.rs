@@ -49,11 +49,7 @@ fn hardened_index(kind: &str, id: &str) -> Option<u32> {
     (1..=COUNT).find(|i| fake::uuid(&format!("{kind}/{i}")) == id)
 }
 
-async fn get_key(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+async fn get_key(State(state): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     if state.hardened {
         if let Some(r) = state.auth_failure(&headers) {
             return r;
@@ -64,21 +60,12 @@ async fn get_key(
         };
     }
     match id.parse::<u32>() {
-        Ok(i) if (1..=COUNT).contains(&i) => {
-            json_response(StatusCode::OK, data::key_record_leaky(i))
-        }
-        _ => json_response(
-            StatusCode::NOT_FOUND,
-            json!({"error": format!("key {id} not found"), "store": "/srv/app/keys/store.py"}),
-        ),
+        Ok(i) if (1..=COUNT).contains(&i) => json_response(StatusCode::OK, data::key_record_leaky(i)),
+        _ => json_response(StatusCode::NOT_FOUND, json!({"error": format!("key {id} not found"), "store": "/srv/app/keys/store.py"})),
     }
 }
 
-async fn get_user(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+async fn get_user(State(state): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     if state.hardened {
         if let Some(r) = state.auth_failure(&headers) {
             return r;

@@ -45,10 +45,7 @@ async fn console(State(state): State<Shared>) -> Response {
     if state.hardened {
         return not_found_json();
     }
-    html(
-        StatusCode::OK,
-        pages::werkzeug_console(&state.debugger_secret),
-    )
+    html(StatusCode::OK, pages::werkzeug_console(&state.debugger_secret))
 }
 
 async fn create_key(State(state): State<Shared>, headers: HeaderMap) -> Response {
@@ -58,10 +55,7 @@ async fn create_key(State(state): State<Shared>, headers: HeaderMap) -> Response
             return r;
         }
         let key_id = format!("ak_live_{}", &fake::hex64(&format!("created-id/{n}"))[..6]);
-        return json_response(
-            StatusCode::CREATED,
-            json!({"key_id": key_id, "message": "Key created"}),
-        );
+        return json_response(StatusCode::CREATED, json!({"key_id": key_id, "message": "Key created"}));
     }
     // The seed's flaw, verbatim: the raw key in the creation response.
     json_response(
@@ -70,11 +64,7 @@ async fn create_key(State(state): State<Shared>, headers: HeaderMap) -> Response
     )
 }
 
-async fn list_keys(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+async fn list_keys(State(state): State<Shared>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
     if state.hardened {
         if let Some(r) = state.auth_failure(&headers) {
             return r;
@@ -83,10 +73,7 @@ async fn list_keys(
             Ok(l) => l.unwrap_or(20).min(HARDENED_MAX_LIMIT),
             Err(_) => return error_json(StatusCode::BAD_REQUEST, "invalid limit"),
         };
-        let keys: Vec<Value> = (1..=COUNT)
-            .take(limit)
-            .map(data::key_record_masked)
-            .collect();
+        let keys: Vec<Value> = (1..=COUNT).take(limit).map(data::key_record_masked).collect();
         return json_response(StatusCode::OK, json!({"keys": keys}));
     }
     let limit = match parse_limit(&query) {
@@ -94,37 +81,19 @@ async fn list_keys(
         Err(raw) => {
             return html(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                pages::limit_crash_page(
-                    "list_keys",
-                    &raw,
-                    &caller_key(&headers, &query),
-                    &state.debugger_secret,
-                ),
+                pages::limit_crash_page("list_keys", &raw, &caller_key(&headers, &query), &state.debugger_secret),
             )
         }
     };
-    let keys: Vec<Value> = (1..=COUNT)
-        .take(limit)
-        .map(data::key_record_leaky)
-        .collect();
-    json_response(
-        StatusCode::OK,
-        json!({"count": keys.len(), "keys": keys, "integrations": data::integrations()}),
-    )
+    let keys: Vec<Value> = (1..=COUNT).take(limit).map(data::key_record_leaky).collect();
+    json_response(StatusCode::OK, json!({"count": keys.len(), "keys": keys, "integrations": data::integrations()}))
 }
 
-async fn resource_debug(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+async fn resource_debug(State(state): State<Shared>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
     if state.hardened {
         return not_found_json();
     }
-    html(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        pages::resource_crash_page(&caller_key(&headers, &query), &state.debugger_secret),
-    )
+    html(StatusCode::INTERNAL_SERVER_ERROR, pages::resource_crash_page(&caller_key(&headers, &query), &state.debugger_secret))
 }
 
 async fn dotenv(State(state): State<Shared>) -> Response {

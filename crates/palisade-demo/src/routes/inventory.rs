@@ -102,17 +102,11 @@ async fn v1_root(State(state): State<Shared>) -> Response {
     if state.hardened {
         return error_json(StatusCode::GONE, "API v1 has been retired; use /v2/");
     }
-    json_response(
-        StatusCode::OK,
-        json!({"version": "v1", "status": "deprecated", "auth": "none", "endpoints": ["/v1/users", "/v1/keys"]}),
-    )
+    json_response(StatusCode::OK, json!({"version": "v1", "status": "deprecated", "auth": "none", "endpoints": ["/v1/users", "/v1/keys"]}))
 }
 
 async fn v2_root() -> Response {
-    json_response(
-        StatusCode::OK,
-        json!({"version": "v2", "status": "current"}),
-    )
+    json_response(StatusCode::OK, json!({"version": "v2", "status": "current"}))
 }
 
 async fn internal_root(State(state): State<Shared>) -> Response {
@@ -145,10 +139,7 @@ async fn metrics(State(state): State<Shared>, headers: HeaderMap) -> Response {
         if let Some(r) = state.auth_failure(&headers) {
             return r;
         }
-        return text(
-            StatusCode::OK,
-            "# TYPE http_requests_total counter\nhttp_requests_total 1\n".into(),
-        );
+        return text(StatusCode::OK, "# TYPE http_requests_total counter\nhttp_requests_total 1\n".into());
     }
     text(
         StatusCode::OK,

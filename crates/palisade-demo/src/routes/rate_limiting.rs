@@ -40,11 +40,7 @@ pub(crate) fn routes() -> Router<Shared> {
     Router::new().route("/api/v1/users", get(list_users))
 }
 
-async fn list_users(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+async fn list_users(State(state): State<Shared>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
     if state.hardened {
         if let Some(r) = state.auth_failure(&headers) {
             return r;
@@ -61,12 +57,7 @@ async fn list_users(
         Err(raw) => {
             return html(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                pages::limit_crash_page(
-                    "list_users",
-                    &raw,
-                    &caller_key(&headers, &query),
-                    &state.debugger_secret,
-                ),
+                pages::limit_crash_page("list_users", &raw, &caller_key(&headers, &query), &state.debugger_secret),
             )
         }
     };

@@ -27,14 +27,8 @@ pub(crate) fn routes() -> Router<Shared> {
     Router::new().route("/api/v1/weather", get(weather))
 }
 
-async fn weather(
-    State(state): State<Shared>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let city = query
-        .get("city")
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty());
+async fn weather(State(state): State<Shared>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let city = query.get("city").map(|c| c.trim()).filter(|c| !c.is_empty());
     let mut response = match (city, state.hardened) {
         (Some(city), _) => json_response(
             StatusCode::OK,
@@ -42,10 +36,7 @@ async fn weather(
         ),
         (None, true) => error_json(StatusCode::BAD_REQUEST, "city required"),
         // The upstream's own error page, passed through untouched.
-        (None, false) => html(
-            StatusCode::BAD_GATEWAY,
-            pages::UPSTREAM_ERROR_HTML.to_string(),
-        ),
+        (None, false) => html(StatusCode::BAD_GATEWAY, pages::UPSTREAM_ERROR_HTML.to_string()),
     };
     if !state.hardened {
         set(response.headers_mut(), "x-upstream", UPSTREAM);

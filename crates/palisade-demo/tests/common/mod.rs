@@ -8,29 +8,18 @@ use reqwest::{Client, Method, Response};
 
 pub async fn start(hardened: bool) -> DemoServer {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let server = DemoServer::start(DemoConfig { hardened })
-        .await
-        .expect("demo server starts");
+    let server = DemoServer::start(DemoConfig { hardened }).await.expect("demo server starts");
     assert!(server.base_url().starts_with("http://127.0.0.1:"));
     server
 }
 
 pub fn client() -> Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .build()
-        .expect("client")
+    Client::builder().redirect(reqwest::redirect::Policy::none()).no_proxy().build().expect("client")
 }
 
 /// Sends `method path` to the demo with extra headers.
-pub async fn send(
-    server: &DemoServer,
-    method: Method,
-    path: &str,
-    headers: &[(&str, &str)],
-) -> Response {
+pub async fn send(server: &DemoServer, method: Method, path: &str, headers: &[(&str, &str)]) -> Response {
     let mut request = client().request(method, format!("{}{path}", server.base_url()));
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -43,21 +32,11 @@ pub async fn get(server: &DemoServer, path: &str) -> Response {
 }
 
 pub async fn get_with_key(server: &DemoServer, path: &str) -> Response {
-    send(
-        server,
-        Method::GET,
-        path,
-        &[("X-API-Key", server.api_key())],
-    )
-    .await
+    send(server, Method::GET, path, &[("X-API-Key", server.api_key())]).await
 }
 
 pub fn header(response: &Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 pub fn is_hex64(value: &str) -> bool {
@@ -66,8 +45,7 @@ pub fn is_hex64(value: &str) -> bool {
 
 /// The spec's paths with `{id}` replaced by `id`, and their methods.
 pub fn spec_operations(id: &str) -> Vec<(String, String)> {
-    let spec: serde_json::Value =
-        serde_json::from_str(palisade_demo::OPENAPI_JSON).expect("spec is JSON");
+    let spec: serde_json::Value = serde_json::from_str(palisade_demo::OPENAPI_JSON).expect("spec is JSON");
     let mut operations = Vec::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("path item").keys() {

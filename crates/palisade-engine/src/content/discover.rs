@@ -399,9 +399,7 @@ impl Run<'_> {
                 self.calibrations.insert(key, Calibration { soft404: Soft404::default(), catch_all: None });
                 continue;
             };
-            let catch_all = (200..300).contains(&resp.status).then(|| {
-                classify(&path, resp.header("content-type"), &resp.body).kind
-            });
+            let catch_all = (200..300).contains(&resp.status).then(|| classify(&path, resp.header("content-type"), &resp.body).kind);
             self.calibrations.insert(key, Calibration { soft404: Soft404::from_answer(&resp, &name), catch_all });
         }
     }
@@ -417,9 +415,7 @@ impl Run<'_> {
         }
         let key = dir_and_ext(&c.path);
         let calibration = self.calibrations.get(&key);
-        if self.global.is_not_found(&resp, &name)
-            || calibration.is_some_and(|cal| cal.soft404.is_not_found(&resp, &name))
-        {
+        if self.global.is_not_found(&resp, &name) || calibration.is_some_and(|cal| cal.soft404.is_not_found(&resp, &name)) {
             return;
         }
         let signature = classify(&c.path, resp.header("content-type"), &resp.body);

@@ -107,9 +107,8 @@ const ACTION_WORDS: &[&str] = &[
 
 /// Extensions of static assets: never worth a discovery request.
 const ASSET_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "avif", "tif", "tiff", "woff",
-    "woff2", "ttf", "otf", "eot", "css", "scss", "sass", "less", "mp4", "webm", "mp3", "wav",
-    "ogg", "mov",
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "avif", "tif", "tiff", "woff", "woff2", "ttf", "otf", "eot", "css", "scss", "sass",
+    "less", "mp4", "webm", "mp3", "wav", "ogg", "mov",
 ];
 
 /// True when a path or URL reads as an action that may change state.
@@ -239,9 +238,7 @@ pub fn js_paths(js: &str) -> Vec<String> {
         };
         match candidate {
             JsCandidate::Path(p) if has_api_marker(&p) => api.push(p),
-            JsCandidate::Url { url, path_start } if has_api_marker(&url[path_start..]) => {
-                api.push(url)
-            }
+            JsCandidate::Url { url, path_start } if has_api_marker(&url[path_start..]) => api.push(url),
             JsCandidate::Path(p) => other_paths.push(p),
             JsCandidate::Url { url, .. } => other_urls.push(url),
         }
@@ -289,11 +286,7 @@ struct Collector {
 
 impl Collector {
     fn new(cap: usize) -> Collector {
-        Collector {
-            seen: HashSet::new(),
-            out: Vec::new(),
-            cap,
-        }
+        Collector { seen: HashSet::new(), out: Vec::new(), cap }
     }
 
     fn push(&mut self, value: String) {
@@ -379,36 +372,19 @@ fn robots_rule_prefix(value: &str) -> Option<String> {
     if path.is_empty() || path == "/" || !is_clean_value(path) || path.contains("://") {
         return None;
     }
-    Some(if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("/{path}")
-    })
+    Some(if path.starts_with('/') { path.to_string() } else { format!("/{path}") })
 }
 
 /// Short, single-token values: no whitespace, no control characters.
 fn is_clean_value(value: &str) -> bool {
-    !value.is_empty()
-        && value.len() <= MAX_VALUE_LEN
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+    !value.is_empty() && value.len() <= MAX_VALUE_LEN && !value.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Links a crawler may follow: not a fragment, sort link or pseudo-scheme.
 fn is_followable_link(value: &str) -> bool {
-    const PSEUDO_SCHEMES: &[&str] = &[
-        "javascript:",
-        "mailto:",
-        "tel:",
-        "data:",
-        "about:",
-        "blob:",
-        "sms:",
-    ];
+    const PSEUDO_SCHEMES: &[&str] = &["javascript:", "mailto:", "tel:", "data:", "about:", "blob:", "sms:"];
     let lower = value.get(..12).unwrap_or(value).to_ascii_lowercase();
-    is_clean_value(value)
-        && !value.starts_with('#')
-        && !value.starts_with('?')
-        && !PSEUDO_SCHEMES.iter().any(|s| lower.starts_with(s))
+    is_clean_value(value) && !value.starts_with('#') && !value.starts_with('?') && !PSEUDO_SCHEMES.iter().any(|s| lower.starts_with(s))
 }
 
 fn has_asset_extension(value: &str) -> bool {
@@ -509,10 +485,7 @@ fn for_each_attribute(html: &str, mut visit: impl FnMut(&str, &str, &str) -> boo
             continue;
         }
         let name_start = i;
-        while bytes
-            .get(i)
-            .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b':'))
-        {
+        while bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b':')) {
             i += 1;
         }
         let tag = html[name_start..i].to_ascii_lowercase();
@@ -535,10 +508,7 @@ fn scan_attributes(html: &str, start: usize, mut visit: impl FnMut(&str, &str) -
     let bytes = html.as_bytes();
     let mut i = start;
     loop {
-        while bytes
-            .get(i)
-            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
-        {
+        while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace() || *b == b'/') {
             i += 1;
         }
         match bytes.get(i) {
@@ -547,10 +517,7 @@ fn scan_attributes(html: &str, start: usize, mut visit: impl FnMut(&str, &str) -
             Some(_) => {}
         }
         let name_start = i;
-        while bytes
-            .get(i)
-            .is_some_and(|b| !b.is_ascii_whitespace() && !matches!(b, b'=' | b'>' | b'/'))
-        {
+        while bytes.get(i).is_some_and(|b| !b.is_ascii_whitespace() && !matches!(b, b'=' | b'>' | b'/')) {
             i += 1;
         }
         let name = html[name_start..i].to_ascii_lowercase();
@@ -574,10 +541,7 @@ fn scan_attributes(html: &str, start: usize, mut visit: impl FnMut(&str, &str) -
                 (&html[i + 1..i + 1 + len], i + len + 2)
             }
             _ => {
-                let len = bytes[i..]
-                    .iter()
-                    .position(|b| b.is_ascii_whitespace() || *b == b'>')
-                    .unwrap_or(bytes.len() - i);
+                let len = bytes[i..].iter().position(|b| b.is_ascii_whitespace() || *b == b'>').unwrap_or(bytes.len() - i);
                 (&html[i..i + len], i + len)
             }
         };
@@ -642,20 +606,12 @@ fn js_candidate(literal: &str) -> Option<JsCandidate> {
     let lower = without_query.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         let after_scheme = without_query.find("://")? + 3;
-        let host_len = without_query[after_scheme..]
-            .find('/')
-            .unwrap_or(without_query.len() - after_scheme);
+        let host_len = without_query[after_scheme..].find('/').unwrap_or(without_query.len() - after_scheme);
         let host = &without_query[after_scheme..after_scheme + host_len];
         let path = &without_query[after_scheme + host_len..];
-        let host_ok = !host.is_empty()
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+        let host_ok = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
         let path_ok = path.is_empty() || path == "/" || is_plausible_path(path);
-        return (host_ok && path_ok).then(|| JsCandidate::Url {
-            url: without_query.to_string(),
-            path_start: after_scheme + host_len,
-        });
+        return (host_ok && path_ok).then(|| JsCandidate::Url { url: without_query.to_string(), path_start: after_scheme + host_len });
     }
     is_plausible_path(without_query).then(|| JsCandidate::Path(without_query.to_string()))
 }
@@ -677,12 +633,8 @@ fn is_plausible_path(path: &str) -> bool {
 
 /// `/yyyy/mm/dd`, `/DD/MM/YYYY` and the like: formats, not paths.
 fn is_date_format(path: &str) -> bool {
-    const DATE_TOKENS: &[&str] = &[
-        "y", "yy", "yyyy", "m", "mm", "mmm", "mmmm", "d", "dd", "ddd", "dddd", "h", "hh", "s", "ss",
-    ];
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .all(|s| DATE_TOKENS.iter().any(|t| s.eq_ignore_ascii_case(t)))
+    const DATE_TOKENS: &[&str] = &["y", "yy", "yyyy", "m", "mm", "mmm", "mmmm", "d", "dd", "ddd", "dddd", "h", "hh", "s", "ss"];
+    path.split('/').filter(|s| !s.is_empty()).all(|s| DATE_TOKENS.iter().any(|t| s.eq_ignore_ascii_case(t)))
 }
 
 /// Segments that mark a path as part of an API or an app's back office.
@@ -720,9 +672,7 @@ fn has_api_marker(path: &str) -> bool {
 
 /// `v1` .. `v99`.
 fn is_version_segment(segment: &str) -> bool {
-    segment.strip_prefix('v').is_some_and(|n| {
-        (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()) && n != "0"
-    })
+    segment.strip_prefix('v').is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()) && n != "0")
 }
 
 #[cfg(test)]
@@ -732,20 +682,10 @@ mod tests {
 
     #[test]
     fn robots_rules_become_paths_without_wildcards() {
-        let robots =
-            "User-agent: *\r\nDisallow: /logs/*.log\nDisallow: /\nDisallow:\nAllow: /public$\n\
+        let robots = "User-agent: *\r\nDisallow: /logs/*.log\nDisallow: /\nDisallow:\nAllow: /public$\n\
                       Disallow: /private/ # staff only\nDISALLOW: /search?q=\nDisallow: /*/admin\n\
                       Disallow: request-logs/\nDisallow: /logs/*.log\n";
-        assert_eq!(
-            robots_paths(robots),
-            [
-                "/logs/",
-                "/public",
-                "/private/",
-                "/search",
-                "/request-logs/"
-            ]
-        );
+        assert_eq!(robots_paths(robots), ["/logs/", "/public", "/private/", "/search", "/request-logs/"]);
     }
 
     #[test]
@@ -759,10 +699,7 @@ mod tests {
     fn robots_sitemaps_are_returned_separately() {
         let robots = "\u{feff}Sitemap: https://example.com/sitemap.xml\nsitemap: /sitemap-2.xml\nDisallow: /x\n\
                       Sitemap: not a url\n";
-        assert_eq!(
-            robots_sitemaps(robots),
-            ["https://example.com/sitemap.xml", "/sitemap-2.xml"]
-        );
+        assert_eq!(robots_sitemaps(robots), ["https://example.com/sitemap.xml", "/sitemap-2.xml"]);
         assert_eq!(robots_paths(robots), ["/x"]);
     }
 
@@ -775,15 +712,7 @@ mod tests {
             <url><sm:loc>https://example.com/c</sm:loc><location>nope</location></url>
             <url><loc>https://example.com/</loc></url>
             </urlset>"#;
-        assert_eq!(
-            sitemap_paths(xml),
-            [
-                "https://example.com/",
-                "https://example.com/a?x=1&y=2",
-                "https://example.com/b",
-                "https://example.com/c"
-            ]
-        );
+        assert_eq!(sitemap_paths(xml), ["https://example.com/", "https://example.com/a?x=1&y=2", "https://example.com/b", "https://example.com/c"]);
     }
 
     #[test]
@@ -804,16 +733,7 @@ mod tests {
             <a href="/a?x=1&amp;y=2">q</a> <a href="/logout">bye</a></body></html>"##;
         assert_eq!(
             html_links(html),
-            [
-                "/s.css",
-                "/static/app.js",
-                "../",
-                "api-2026-11-30.log",
-                "requests.log",
-                "/search",
-                "/internal/status",
-                "/a?x=1&y=2"
-            ]
+            ["/s.css", "/static/app.js", "../", "api-2026-11-30.log", "requests.log", "/search", "/internal/status", "/a?x=1&y=2"]
         );
     }
 
@@ -821,10 +741,7 @@ mod tests {
     fn script_srcs_are_only_script_tags() {
         let html = r#"<script>var a = "<img src=/x.png>";</script><script defer src="/static/js/main.3f2a.js"></script>
             <img src="/y.js"><SCRIPT type=module SRC=/assets/index.js></SCRIPT><script src="data:text/javascript,1"></script>"#;
-        assert_eq!(
-            script_srcs(html),
-            ["/static/js/main.3f2a.js", "/assets/index.js"]
-        );
+        assert_eq!(script_srcs(html), ["/static/js/main.3f2a.js", "/assets/index.js"]);
     }
 
     #[test]
@@ -879,35 +796,15 @@ mod tests {
             "<broken",
             "<>; rel=x",
         ];
-        assert_eq!(
-            link_header_paths(&values),
-            [
-                "https://api.example.com/items?page=2",
-                "/items?page=9",
-                "/docs/openapi.json"
-            ]
-        );
+        assert_eq!(link_header_paths(&values), ["https://api.example.com/items?page=2", "/items?page=9", "/docs/openapi.json"]);
     }
 
     #[test]
     fn actions_are_recognised_by_whole_words() {
-        for action in [
-            "/logout",
-            "/admin/resetPassword",
-            "/db/drop_table",
-            "/x?action=delete",
-            "/api/users/create",
-        ] {
+        for action in ["/logout", "/admin/resetPassword", "/db/drop_table", "/x?action=delete", "/api/users/create"] {
             assert!(reads_as_action(action), "{action}");
         }
-        for safe in [
-            "/runtime",
-            "/address",
-            "/addons",
-            "/status",
-            "/https://delete.example/x",
-            "/startpage",
-        ] {
+        for safe in ["/runtime", "/address", "/addons", "/status", "/https://delete.example/x", "/startpage"] {
             assert!(!reads_as_action(safe), "{safe}");
         }
         assert!(!reads_as_action("https://delete.example.com/status"));
@@ -935,12 +832,7 @@ mod tests {
             "<".repeat(size),
         ];
         for text in &hostile {
-            for list in [
-                html_links(text),
-                script_srcs(text),
-                sitemap_paths(text),
-                js_paths(text),
-            ] {
+            for list in [html_links(text), script_srcs(text), sitemap_paths(text), js_paths(text)] {
                 assert!(list.len() <= MAX_LEARNED);
             }
         }

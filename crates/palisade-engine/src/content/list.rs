@@ -48,9 +48,7 @@ pub fn builtin() -> &'static [ListedPath] {
     BUILTIN.get_or_init(|| {
         // The file is compiled in and validated by the unit tests below, so a
         // parse error can only be a bug introduced by editing the file.
-        parse(include_str!("paths.txt"))
-            .expect("content/paths.txt is malformed; run the content::list tests")
-            .paths
+        parse(include_str!("paths.txt")).expect("content/paths.txt is malformed; run the content::list tests").paths
     })
 }
 
@@ -97,18 +95,14 @@ fn parse(text: &'static str) -> Result<Parsed, ListError> {
             }
             continue;
         }
-        let group = groups
-            .last()
-            .ok_or(ListError::EntryOutsideGroup { line: line_no })?;
+        let group = groups.last().ok_or(ListError::EntryOutsideGroup { line: line_no })?;
         paths.push(parse_entry(line, group.name, line_no)?);
     }
     Ok(Parsed { paths, groups })
 }
 
 fn parse_group_header(header: &'static str, line: usize) -> Result<Group, ListError> {
-    let (name, why) = header
-        .split_once(':')
-        .ok_or(ListError::BadGroupHeader { line })?;
+    let (name, why) = header.split_once(':').ok_or(ListError::BadGroupHeader { line })?;
     let (name, why) = (name.trim(), why.trim());
     if name.is_empty() || name.contains(char::is_whitespace) || why.is_empty() {
         return Err(ListError::BadGroupHeader { line });
@@ -116,11 +110,7 @@ fn parse_group_header(header: &'static str, line: usize) -> Result<Group, ListEr
     Ok(Group { name, why })
 }
 
-fn parse_entry(
-    line: &'static str,
-    group: &'static str,
-    line_no: usize,
-) -> Result<ListedPath, ListError> {
+fn parse_entry(line: &'static str, group: &'static str, line_no: usize) -> Result<ListedPath, ListError> {
     let mut words = line.split_whitespace();
     let path = words.next().unwrap_or_default();
     if !path.starts_with('/') {
@@ -129,10 +119,7 @@ fn parse_entry(
     let mut quick = false;
     for tag in words {
         if tag != QUICK_TAG {
-            return Err(ListError::UnknownTag {
-                line: line_no,
-                tag: tag.to_string(),
-            });
+            return Err(ListError::UnknownTag { line: line_no, tag: tag.to_string() });
         }
         quick = true;
     }
@@ -147,8 +134,8 @@ mod tests {
     /// Words that read as an action. The scanner GETs every entry on targets it
     /// does not own, so none may appear anywhere in a path, even as part of a word.
     const ACTION_WORDS: &[&str] = &[
-        "shutdown", "restart", "reset", "install", "setup", "logout", "delete", "drop", "create",
-        "init", "seed", "migrate", "run", "exec", "kill", "flush", "purge", "wipe",
+        "shutdown", "restart", "reset", "install", "setup", "logout", "delete", "drop", "create", "init", "seed", "migrate", "run", "exec", "kill",
+        "flush", "purge", "wipe",
     ];
 
     fn parsed() -> Parsed {
@@ -182,11 +169,7 @@ mod tests {
             assert!(!p.path.contains("//"), "{}", p.path);
             assert!(!p.path.contains(".."), "{}", p.path);
             assert!(!p.path.contains(['?', '#', '*', '\\']), "{}", p.path);
-            assert!(
-                p.path.is_ascii() && !p.path.contains(char::is_whitespace),
-                "{}",
-                p.path
-            );
+            assert!(p.path.is_ascii() && !p.path.contains(char::is_whitespace), "{}", p.path);
         }
     }
 
@@ -197,11 +180,7 @@ mod tests {
             for word in ACTION_WORDS {
                 assert!(!lower.contains(word), "{} contains `{word}`", p.path);
             }
-            assert!(
-                !crate::content::learn::reads_as_action(p.path),
-                "{}",
-                p.path
-            );
+            assert!(!crate::content::learn::reads_as_action(p.path), "{}", p.path);
         }
     }
 
@@ -211,20 +190,10 @@ mod tests {
         let mut names = HashSet::new();
         for g in &parsed.groups {
             assert!(names.insert(g.name), "group {} declared twice", g.name);
-            assert!(
-                g.why.len() >= 20,
-                "group {} needs a comment saying why it exists",
-                g.name
-            );
-            assert!(
-                parsed.paths.iter().any(|p| p.group == g.name),
-                "group {} is empty",
-                g.name
-            );
+            assert!(g.why.len() >= 20, "group {} needs a comment saying why it exists", g.name);
+            assert!(parsed.paths.iter().any(|p| p.group == g.name), "group {} is empty", g.name);
         }
-        for required in [
-            "debug", "logs", "admin", "config", "docs", "metrics", "cloud",
-        ] {
+        for required in ["debug", "logs", "admin", "config", "docs", "metrics", "cloud"] {
             assert!(names.contains(required), "missing group {required}");
         }
     }
@@ -251,11 +220,7 @@ mod tests {
         ] {
             assert!(listed.contains(path), "{path} is missing");
         }
-        let quick: HashSet<&str> = builtin()
-            .iter()
-            .filter(|p| p.quick)
-            .map(|p| p.path)
-            .collect();
+        let quick: HashSet<&str> = builtin().iter().filter(|p| p.quick).map(|p| p.path).collect();
         for path in ["/debug", "/.env", "/actuator/env", "/logs/", "/.git/config"] {
             assert!(quick.contains(path), "{path} should be quick");
         }
@@ -267,66 +232,33 @@ mod tests {
         let unique: HashSet<_> = LOG_FILE_NAMES.iter().collect();
         assert_eq!(unique.len(), LOG_FILE_NAMES.len());
         for name in LOG_FILE_NAMES {
-            assert!(
-                !name.contains('/') && !name.contains(char::is_whitespace),
-                "{name}"
-            );
+            assert!(!name.contains('/') && !name.contains(char::is_whitespace), "{name}");
             assert!(name.ends_with(".log"), "{name}");
         }
     }
 
     #[test]
     fn entries_outside_a_group_are_rejected() {
-        assert_eq!(
-            parse("/debug\n").unwrap_err(),
-            ListError::EntryOutsideGroup { line: 1 }
-        );
+        assert_eq!(parse("/debug\n").unwrap_err(), ListError::EntryOutsideGroup { line: 1 });
     }
 
     #[test]
     fn unknown_tags_and_relative_paths_are_rejected() {
         let err = parse("# group g: a reason long enough\n/a fast\n").unwrap_err();
-        assert_eq!(
-            err,
-            ListError::UnknownTag {
-                line: 2,
-                tag: "fast".into()
-            }
-        );
+        assert_eq!(err, ListError::UnknownTag { line: 2, tag: "fast".into() });
         let err = parse("# group g: a reason long enough\ndebug\n").unwrap_err();
         assert_eq!(err, ListError::NotAPath { line: 2 });
     }
 
     #[test]
     fn group_headers_need_a_reason() {
-        assert_eq!(
-            parse("# group debug\n").unwrap_err(),
-            ListError::BadGroupHeader { line: 1 }
-        );
-        assert_eq!(
-            parse("# group debug:   \n").unwrap_err(),
-            ListError::BadGroupHeader { line: 1 }
-        );
+        assert_eq!(parse("# group debug\n").unwrap_err(), ListError::BadGroupHeader { line: 1 });
+        assert_eq!(parse("# group debug:   \n").unwrap_err(), ListError::BadGroupHeader { line: 1 });
     }
 
     #[test]
     fn the_quick_tag_and_group_are_recorded() {
-        let parsed =
-            parse("# intro\n# group g: why it exists\n# more why\n/a quick\n/b\n").unwrap();
-        assert_eq!(
-            parsed.paths,
-            vec![
-                ListedPath {
-                    path: "/a",
-                    group: "g",
-                    quick: true
-                },
-                ListedPath {
-                    path: "/b",
-                    group: "g",
-                    quick: false
-                },
-            ]
-        );
+        let parsed = parse("# intro\n# group g: why it exists\n# more why\n/a quick\n/b\n").unwrap();
+        assert_eq!(parsed.paths, vec![ListedPath { path: "/a", group: "g", quick: true }, ListedPath { path: "/b", group: "g", quick: false },]);
     }
 }

@@ -53,17 +53,7 @@ impl ContentKind {
         use ContentKind::*;
         matches!(
             self,
-            EnvDump
-                | LogFile
-                | StackTrace
-                | DebugPage
-                | PhpInfo
-                | ConfigFile
-                | VcsMetadata
-                | SqlDump
-                | Archive
-                | SqliteDb
-                | DirectoryListing
+            EnvDump | LogFile | StackTrace | DebugPage | PhpInfo | ConfigFile | VcsMetadata | SqlDump | Archive | SqliteDb | DirectoryListing
         )
     }
 
@@ -122,8 +112,7 @@ pub fn classify(path: &str, content_type: Option<&str>, body: &[u8]) -> Signatur
     }
     if body.contains(&0) {
         // NUL-separated KEY=VALUE is /proc/self/environ; other NULs mean binary.
-        return nul_separated_env(body)
-            .unwrap_or_else(|| Signature::new(ContentKind::Other, "binary data"));
+        return nul_separated_env(body).unwrap_or_else(|| Signature::new(ContentKind::Other, "binary data"));
     }
     let doc = Doc::new(path, content_type, body);
     const DETECTORS: &[fn(&Doc) -> Option<Signature>] = &[
@@ -140,10 +129,7 @@ pub fn classify(path: &str, content_type: Option<&str>, body: &[u8]) -> Signatur
         metrics,
         admin_page,
     ];
-    DETECTORS
-        .iter()
-        .find_map(|detect| detect(&doc))
-        .unwrap_or_else(|| generic(&doc))
+    DETECTORS.iter().find_map(|detect| detect(&doc)).unwrap_or_else(|| generic(&doc))
 }
 
 /// The body as text, prepared once for all detectors.
@@ -164,16 +150,8 @@ impl<'a> Doc<'a> {
         let lower = text.to_ascii_lowercase();
         let trimmed = text.trim_start_matches('\u{feff}').trim();
         // serde_json stops at its recursion limit, so hostile nesting is an error, not a crash.
-        let json = (trimmed.starts_with('{') || trimmed.starts_with('['))
-            .then(|| serde_json::from_str::<Value>(trimmed).ok())
-            .flatten();
-        let content_type = content_type
-            .unwrap_or_default()
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
+        let json = (trimmed.starts_with('{') || trimmed.starts_with('[')).then(|| serde_json::from_str::<Value>(trimmed).ok()).flatten();
+        let content_type = content_type.unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         let head = lower.trim_start_matches('\u{feff}').trim_start();
         let head = head.get(..1024).unwrap_or(head);
         let is_html = json.is_none()
@@ -187,17 +165,8 @@ impl<'a> Doc<'a> {
         let path = path.split(['?', '#']).next().unwrap_or_default();
         let is_code = content_type.contains("javascript")
             || content_type == "text/css"
-            || [".js", ".mjs", ".cjs", ".css", ".map"]
-                .iter()
-                .any(|ext| path.ends_with(ext));
-        Doc {
-            text,
-            lower,
-            json,
-            is_html,
-            is_code,
-            content_type,
-        }
+            || [".js", ".mjs", ".cjs", ".css", ".map"].iter().any(|ext| path.ends_with(ext));
+        Doc { text, lower, json, is_html, is_code, content_type }
     }
 
     fn has(&self, needle: &str) -> bool {
@@ -214,10 +183,7 @@ impl<'a> Doc<'a> {
 
     /// Lines with content: not blank.
     fn lines(&self) -> impl Iterator<Item = &str> {
-        self.text
-            .lines()
-            .map(str::trim_end)
-            .filter(|l| !l.trim().is_empty())
+        self.text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty())
     }
 
     /// True when a line starts with `prefix` (case-insensitive), at column 0.
@@ -254,20 +220,10 @@ fn binary_signature(body: &[u8]) -> Option<Signature> {
     } else if starts(b"PGDMP") {
         Signature::new(SqlDump, "PostgreSQL custom-format dump")
     } else if starts(b"JAVA PROFILE 1.0.") {
-        Signature::new(
-            DebugPage,
-            "Java heap dump (HPROF): process memory, credentials included",
-        )
+        Signature::new(DebugPage, "Java heap dump (HPROF): process memory, credentials included")
     } else if starts(b"\0\0\0\x01Bud1") {
-        Signature::new(
-            DirectoryListing,
-            ".DS_Store file: lists the folder's file names",
-        )
-    } else if starts(b"DIRC")
-        && body
-            .get(4..8)
-            .is_some_and(|v| matches!(v, [0, 0, 0, 2..=4]))
-    {
+        Signature::new(DirectoryListing, ".DS_Store file: lists the folder's file names")
+    } else if starts(b"DIRC") && body.get(4..8).is_some_and(|v| matches!(v, [0, 0, 0, 2..=4])) {
         Signature::new(VcsMetadata, "git index: lists every tracked file")
     } else if starts(&[0xfe, 0xed, 0xfe, 0xed]) {
         Signature::new(ConfigFile, "Java keystore")
@@ -279,91 +235,35 @@ fn binary_signature(body: &[u8]) -> Option<Signature> {
 
 fn nul_separated_env(body: &[u8]) -> Option<Signature> {
     let text = String::from_utf8_lossy(body);
-    let entries: Vec<&str> = text
-        .split('\0')
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .collect();
-    let keys: Vec<&str> = entries
-        .iter()
-        .filter_map(|e| env_assignment_key(e))
-        .collect();
-    (keys.len() >= MIN_ENV_KEYS && keys.len() * 2 >= entries.len()).then(|| {
-        Signature::new(
-            ContentKind::EnvDump,
-            env_detail(keys.len(), "NUL-separated, like /proc/self/environ", &keys),
-        )
-    })
+    let entries: Vec<&str> = text.split('\0').map(str::trim).filter(|e| !e.is_empty()).collect();
+    let keys: Vec<&str> = entries.iter().filter_map(|e| env_assignment_key(e)).collect();
+    (keys.len() >= MIN_ENV_KEYS && keys.len() * 2 >= entries.len())
+        .then(|| Signature::new(ContentKind::EnvDump, env_detail(keys.len(), "NUL-separated, like /proc/self/environ", &keys)))
 }
 
 // --- phpinfo and debug pages -----------------------------------------------
 
 fn php_info(doc: &Doc) -> Option<Signature> {
-    doc.has_all(&["phpinfo()", "php version"])
-        .then(|| Signature::new(ContentKind::PhpInfo, "phpinfo() output"))
+    doc.has_all(&["phpinfo()", "php version"]).then(|| Signature::new(ContentKind::PhpInfo, "phpinfo() output"))
 }
 
 /// Debug pages recognised by text markers: (all of these, any of these, detail).
 const DEBUG_MARKERS: &[(&[&str], &[&str], &str)] = &[
-    (
-        &[],
-        &["werkzeug debugger", "?__debugger__=", "__debugger__"],
-        "Werkzeug interactive debugger",
-    ),
-    (
-        &["debug = true"],
-        &["django", "seeing this error because you have"],
-        "Django technical page (DEBUG = True)",
-    ),
-    (
-        &["ignition"],
-        &["laravel", "illuminate\\"],
-        "Laravel Ignition error page",
-    ),
-    (
-        &[],
-        &[
-            "whoops! there was an error",
-            "class=\"whoops container\"",
-            "whoops\\run",
-        ],
-        "Whoops error page",
-    ),
-    (
-        &[],
-        &["sf-toolbar", "symfony profiler", "symfony exception"],
-        "Symfony debug toolbar or profiler",
-    ),
-    (
-        &[],
-        &["action controller: exception caught"],
-        "Rails development error page",
-    ),
-    (
-        &["rails version", "ruby version"],
-        &["environment", "application root"],
-        "Rails info page",
-    ),
-    (
-        &["<pre>"],
-        &["&nbsp; &nbsp;at ", "<br> &nbsp;at "],
-        "Express error page with stack trace",
-    ),
-    (
-        &["server error in", "application"],
-        &["stack trace:", "source error:"],
-        "ASP.NET detailed error page",
-    ),
+    (&[], &["werkzeug debugger", "?__debugger__=", "__debugger__"], "Werkzeug interactive debugger"),
+    (&["debug = true"], &["django", "seeing this error because you have"], "Django technical page (DEBUG = True)"),
+    (&["ignition"], &["laravel", "illuminate\\"], "Laravel Ignition error page"),
+    (&[], &["whoops! there was an error", "class=\"whoops container\"", "whoops\\run"], "Whoops error page"),
+    (&[], &["sf-toolbar", "symfony profiler", "symfony exception"], "Symfony debug toolbar or profiler"),
+    (&[], &["action controller: exception caught"], "Rails development error page"),
+    (&["rails version", "ruby version"], &["environment", "application root"], "Rails info page"),
+    (&["<pre>"], &["&nbsp; &nbsp;at ", "<br> &nbsp;at "], "Express error page with stack trace"),
+    (&["server error in", "application"], &["stack trace:", "source error:"], "ASP.NET detailed error page"),
     (&[], &["id=\"djdebug\""], "Django Debug Toolbar"),
     (&[], &["yii debugger"], "Yii debugger"),
     (&[], &["types of profiles available"], "Go pprof index"),
     (&[], &["apache server status for"], "Apache server-status"),
     (&[], &["apache server information"], "Apache server-info"),
-    (
-        &["clockwork"],
-        &["\"requesttime\"", "\"responsestatus\""],
-        "Clockwork request data",
-    ),
+    (&["clockwork"], &["\"requesttime\"", "\"responsestatus\""], "Clockwork request data"),
 ];
 
 fn debug_page(doc: &Doc) -> Option<Signature> {
@@ -388,20 +288,13 @@ fn json_debug_output(doc: &Doc) -> Option<Signature> {
     let sig = if has("cmdline") && has("memstats") {
         Signature::new(DebugPage, "Go expvar: command line and memory stats")
     } else if (has("traces") || has("exchanges")) && doc.has("\"headers\"") {
-        Signature::new(
-            LogFile,
-            "Spring actuator HTTP trace: recent requests with their headers",
-        )
+        Signature::new(LogFile, "Spring actuator HTTP trace: recent requests with their headers")
     } else if has("threads") && doc.has("\"threadname\"") {
         Signature::new(DebugPage, "thread dump")
     } else if has("levels") && has("loggers") {
         Signature::new(DebugPage, "Spring actuator loggers")
-    } else if has("contexts") && doc.has_any(&["\"dispatcherservlets\"", "\"dispatcherhandlers\""])
-    {
-        Signature::new(
-            DebugPage,
-            "Spring actuator mappings: every route of the app",
-        )
+    } else if has("contexts") && doc.has_any(&["\"dispatcherservlets\"", "\"dispatcherhandlers\""]) {
+        Signature::new(DebugPage, "Spring actuator mappings: every route of the app")
     } else if has("contexts") && doc.has("\"beans\"") {
         Signature::new(DebugPage, "Spring actuator beans or configprops")
     } else {
@@ -416,10 +309,7 @@ fn request_trace_page(doc: &Doc) -> Option<Signature> {
         return Some(Signature::new(ContentKind::LogFile, "ELMAH error log"));
     }
     if doc.has_all(&["application trace", "requests to this application"]) {
-        return Some(Signature::new(
-            ContentKind::LogFile,
-            "ASP.NET trace.axd request log",
-        ));
+        return Some(Signature::new(ContentKind::LogFile, "ASP.NET trace.axd request log"));
     }
     None
 }
@@ -512,24 +402,13 @@ const ENV_NAME_SUFFIXES: &[&str] = &[
     "_VERSION",
 ];
 /// Parts of names whose values are secrets: such names are listed first.
-const SECRET_NAME_PARTS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "KEY",
-    "DSN",
-    "DATABASE_URL",
-    "CREDENTIAL",
-];
+const SECRET_NAME_PARTS: &[&str] = &["PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "DSN", "DATABASE_URL", "CREDENTIAL"];
 
 /// `DATABASE_URL`-style: upper-case letters, digits and `_`, starting with a letter.
 fn is_env_style_name(name: &str) -> bool {
     (2..=64).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_uppercase())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// An env-style name that looks like an environment variable, not just an upper-case word.
@@ -550,42 +429,24 @@ fn env_assignment_key(line: &str) -> Option<&str> {
 
 /// "N environment variables (how), incl. NAME, NAME": secret-looking names first.
 fn env_detail(count: usize, how: &str, names: &[&str]) -> String {
-    let unique: BTreeSet<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| is_env_style_name(n))
-        .collect();
-    let (mut secret, plain): (Vec<&str>, Vec<&str>) = unique
-        .into_iter()
-        .partition(|n| SECRET_NAME_PARTS.iter().any(|p| n.contains(p)));
+    let unique: BTreeSet<&str> = names.iter().copied().filter(|n| is_env_style_name(n)).collect();
+    let (mut secret, plain): (Vec<&str>, Vec<&str>) = unique.into_iter().partition(|n| SECRET_NAME_PARTS.iter().any(|p| n.contains(p)));
     secret.extend(plain);
     secret.truncate(MAX_NAMES_IN_DETAIL);
-    format!(
-        "{count} environment variables ({how}), incl. {}",
-        secret.join(", ")
-    )
+    format!("{count} environment variables ({how}), incl. {}", secret.join(", "))
 }
 
 fn env_dump(doc: &Doc) -> Option<Signature> {
-    spring_env(doc)
-        .or_else(|| json_env(doc))
-        .or_else(|| assignment_lines_env(doc))
-        .or_else(|| dict_repr_env(doc))
+    spring_env(doc).or_else(|| json_env(doc)).or_else(|| assignment_lines_env(doc)).or_else(|| dict_repr_env(doc))
 }
 
 /// Spring actuator `/env`: `propertySources` (Boot 2+) or `systemEnvironment` (Boot 1).
 fn spring_env(doc: &Doc) -> Option<Signature> {
     if doc.has("\"propertysources\"") && doc.has_any(&["\"activeprofiles\"", "\"properties\""]) {
-        return Some(Signature::new(
-            ContentKind::EnvDump,
-            "Spring actuator env (propertySources)",
-        ));
+        return Some(Signature::new(ContentKind::EnvDump, "Spring actuator env (propertySources)"));
     }
     if doc.has_any(&["\"systemenvironment\"", "\"systemproperties\""]) && doc.has("\"profiles\"") {
-        return Some(Signature::new(
-            ContentKind::EnvDump,
-            "Spring Boot 1 env (systemEnvironment)",
-        ));
+        return Some(Signature::new(ContentKind::EnvDump, "Spring Boot 1 env (systemEnvironment)"));
     }
     None
 }
@@ -595,24 +456,15 @@ fn spring_env(doc: &Doc) -> Option<Signature> {
 fn json_env(doc: &Doc) -> Option<Signature> {
     let obj = doc.json_object()?;
     let candidates = std::iter::once(obj).chain(obj.values().filter_map(Value::as_object));
-    let best = candidates
-        .filter_map(env_keys_of_object)
-        .max_by_key(Vec::len)?;
-    Some(Signature::new(
-        ContentKind::EnvDump,
-        env_detail(best.len(), "JSON object", &best),
-    ))
+    let best = candidates.filter_map(env_keys_of_object).max_by_key(Vec::len)?;
+    Some(Signature::new(ContentKind::EnvDump, env_detail(best.len(), "JSON object", &best)))
 }
 
 /// The keys of `obj` if it reads as an environment: enough env-like names,
 /// and mostly env-style names (so an API object with a few upper-case keys is not).
 fn env_keys_of_object(obj: &Map<String, Value>) -> Option<Vec<&str>> {
     let env_style = obj.keys().filter(|k| is_env_style_name(k)).count();
-    let env_like: Vec<&str> = obj
-        .keys()
-        .map(String::as_str)
-        .filter(|k| is_env_like_name(k))
-        .collect();
+    let env_like: Vec<&str> = obj.keys().map(String::as_str).filter(|k| is_env_like_name(k)).collect();
     (env_like.len() >= MIN_ENV_KEYS && env_style * 2 >= obj.len()).then_some(env_like)
 }
 
@@ -621,47 +473,26 @@ fn assignment_lines_env(doc: &Doc) -> Option<Signature> {
     if doc.is_html || doc.is_code || doc.json.is_some() {
         return None;
     }
-    let content: Vec<&str> = doc
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.starts_with('#'))
-        .collect();
-    let keys: Vec<&str> = content
-        .iter()
-        .filter_map(|l| env_assignment_key(l))
-        .collect();
-    (keys.len() >= MIN_ENV_KEYS && keys.len() * 2 >= content.len()).then(|| {
-        Signature::new(
-            ContentKind::EnvDump,
-            env_detail(keys.len(), "KEY=VALUE lines", &keys),
-        )
-    })
+    let content: Vec<&str> = doc.lines().map(str::trim).filter(|l| !l.starts_with('#')).collect();
+    let keys: Vec<&str> = content.iter().filter_map(|l| env_assignment_key(l)).collect();
+    (keys.len() >= MIN_ENV_KEYS && keys.len() * 2 >= content.len())
+        .then(|| Signature::new(ContentKind::EnvDump, env_detail(keys.len(), "KEY=VALUE lines", &keys)))
 }
 
 /// Python's `environ({'PATH': ...})` or a dict repr, and JSON too large to parse
 /// whole: count quoted keys followed by `:`.
 fn dict_repr_env(doc: &Doc) -> Option<Signature> {
     let trimmed = doc.text.trim_start();
-    let plausible = doc.has("environ")
-        || trimmed.starts_with("{'")
-        || (trimmed.starts_with('{') && doc.json.is_none());
+    let plausible = doc.has("environ") || trimmed.starts_with("{'") || (trimmed.starts_with('{') && doc.json.is_none());
     if !plausible || doc.is_code {
         return None;
     }
     let keys = quoted_keys(&doc.text);
     let env_style = keys.iter().filter(|k| is_env_style_name(k)).count();
-    let env_like: BTreeSet<&str> = keys
-        .iter()
-        .copied()
-        .filter(|k| is_env_like_name(k))
-        .collect();
+    let env_like: BTreeSet<&str> = keys.iter().copied().filter(|k| is_env_like_name(k)).collect();
     let env_like: Vec<&str> = env_like.into_iter().collect();
-    (env_like.len() >= MIN_ENV_KEYS && env_style * 2 >= keys.len()).then(|| {
-        Signature::new(
-            ContentKind::EnvDump,
-            env_detail(env_like.len(), "dict of variables", &env_like),
-        )
-    })
+    (env_like.len() >= MIN_ENV_KEYS && env_style * 2 >= keys.len())
+        .then(|| Signature::new(ContentKind::EnvDump, env_detail(env_like.len(), "dict of variables", &env_like)))
 }
 
 /// Every `'key':` or `"key":` in the text, in one pass.
@@ -676,11 +507,7 @@ fn quoted_keys(text: &str) -> Vec<&str> {
             continue;
         }
         let start = i + 1;
-        let Some(len) = bytes[start..]
-            .iter()
-            .take(128)
-            .position(|&b| b == quote || b == b'\n')
-        else {
+        let Some(len) = bytes[start..].iter().take(128).position(|&b| b == quote || b == b'\n') else {
             i = start;
             continue;
         };
@@ -689,10 +516,7 @@ fn quoted_keys(text: &str) -> Vec<&str> {
             i = end;
             continue;
         }
-        let after = bytes[end + 1..]
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .map(|p| end + 1 + p);
+        let after = bytes[end + 1..].iter().position(|b| !b.is_ascii_whitespace()).map(|p| end + 1 + p);
         if after.is_some_and(|p| bytes[p] == b':') {
             keys.push(&text[start..end]);
         }
@@ -710,37 +534,17 @@ fn vcs_metadata(doc: &Doc) -> Option<Signature> {
         return Some(Signature::new(VcsMetadata, "git HEAD"));
     }
     if doc.has("[core]") && doc.has_any(&["repositoryformatversion", "filemode =", "bare ="]) {
-        let remote = if doc.has("[remote ") {
-            " with remote URLs"
-        } else {
-            ""
-        };
-        let creds = if has_url_with_credentials(&doc.lower) {
-            ", a URL embeds credentials"
-        } else {
-            ""
-        };
-        return Some(Signature::new(
-            VcsMetadata,
-            format!("git config{remote}{creds}"),
-        ));
+        let remote = if doc.has("[remote ") { " with remote URLs" } else { "" };
+        let creds = if has_url_with_credentials(&doc.lower) { ", a URL embeds credentials" } else { "" };
+        return Some(Signature::new(VcsMetadata, format!("git config{remote}{creds}")));
     }
     if is_git_reflog_line(first) {
-        return Some(Signature::new(
-            VcsMetadata,
-            "git reflog (commit history with author e-mails)",
-        ));
+        return Some(Signature::new(VcsMetadata, "git reflog (commit history with author e-mails)"));
     }
     if is_svn_entries(doc) {
         return Some(Signature::new(VcsMetadata, "Subversion entries"));
     }
-    if doc.has("[paths]")
-        && doc
-            .lower
-            .lines()
-            .any(|l| l.trim_start().starts_with("default"))
-        && doc.has("=")
-    {
+    if doc.has("[paths]") && doc.lower.lines().any(|l| l.trim_start().starts_with("default")) && doc.has("=") {
         return Some(Signature::new(VcsMetadata, "Mercurial hgrc"));
     }
     if first.starts_with(":pserver:") || first.starts_with(":ext:") {
@@ -755,10 +559,7 @@ fn vcs_metadata(doc: &Doc) -> Option<Signature> {
 /// `<40 hex> <40 hex> Name <mail> 1700000000 +0000\tcommit: ...`
 fn is_git_reflog_line(line: &str) -> bool {
     let b = line.as_bytes();
-    b.len() > 82
-        && b[..40].iter().all(u8::is_ascii_hexdigit)
-        && b[40] == b' '
-        && b[41..81].iter().all(u8::is_ascii_hexdigit)
+    b.len() > 82 && b[..40].iter().all(u8::is_ascii_hexdigit) && b[40] == b' ' && b[41..81].iter().all(u8::is_ascii_hexdigit)
 }
 
 /// Old `.svn/entries`: a format number line, then `dir` within the first lines, or the XML form.
@@ -768,48 +569,26 @@ fn is_svn_entries(doc: &Doc) -> bool {
     }
     let mut lines = doc.text.lines().map(str::trim);
     let format_line = lines.next().unwrap_or_default();
-    let is_format =
-        (1..=2).contains(&format_line.len()) && format_line.bytes().all(|b| b.is_ascii_digit());
+    let is_format = (1..=2).contains(&format_line.len()) && format_line.bytes().all(|b| b.is_ascii_digit());
     is_format && lines.take(4).any(|l| l == "dir")
 }
 
 /// `scheme://user:secret@host`: says that credentials are embedded, never which.
 fn has_url_with_credentials(lower: &str) -> bool {
     lower.match_indices("://").any(|(i, _)| {
-        let authority = lower[i + 3..]
-            .split(['/', ' ', '\n', '"', '\''])
-            .next()
-            .unwrap_or_default();
-        authority
-            .split_once('@')
-            .is_some_and(|(userinfo, host)| userinfo.contains(':') && !host.is_empty())
+        let authority = lower[i + 3..].split(['/', ' ', '\n', '"', '\'']).next().unwrap_or_default();
+        authority.split_once('@').is_some_and(|(userinfo, host)| userinfo.contains(':') && !host.is_empty())
     })
 }
 
 // --- SQL dumps -----------------------------------------------------------------
 
-const SQL_STATEMENT_STARTS: &[&str] = &[
-    "create table",
-    "insert into",
-    "drop table",
-    "alter table",
-    "lock tables",
-    "create index",
-    "copy ",
-];
+const SQL_STATEMENT_STARTS: &[&str] = &["create table", "insert into", "drop table", "alter table", "lock tables", "create index", "copy "];
 
 fn sql_dump(doc: &Doc) -> Option<Signature> {
-    let markers = [
-        "-- mysql dump",
-        "postgresql database dump",
-        "-- phpmyadmin sql dump",
-        "-- dumping data for table",
-    ];
+    let markers = ["-- mysql dump", "postgresql database dump", "-- phpmyadmin sql dump", "-- dumping data for table"];
     if doc.has_any(&markers) {
-        return Some(Signature::new(
-            ContentKind::SqlDump,
-            "SQL dump (dump tool header)",
-        ));
+        return Some(Signature::new(ContentKind::SqlDump, "SQL dump (dump tool header)"));
     }
     if doc.is_html || doc.is_code {
         return None;
@@ -822,12 +601,8 @@ fn sql_dump(doc: &Doc) -> Option<Signature> {
             has_data_or_schema |= matches!(*start, "create table" | "insert into");
         }
     }
-    (statements >= 3 && has_data_or_schema).then(|| {
-        Signature::new(
-            ContentKind::SqlDump,
-            format!("{statements} SQL statements (CREATE TABLE / INSERT INTO)"),
-        )
-    })
+    (statements >= 3 && has_data_or_schema)
+        .then(|| Signature::new(ContentKind::SqlDump, format!("{statements} SQL statements (CREATE TABLE / INSERT INTO)")))
 }
 
 // --- directory listings -----------------------------------------------------------
@@ -855,25 +630,13 @@ fn directory_listing(doc: &Doc) -> Option<Signature> {
         })
         .filter(|h| !h.is_empty() && !h.starts_with('?') && !h.starts_with("../") && *h != "/")
         .collect();
-    let notable = entries
-        .iter()
-        .filter(|e| NOTABLE_FILE_EXTENSIONS.iter().any(|x| e.ends_with(x)))
-        .count();
-    let notable = if notable > 0 {
-        format!(", {notable} of them logs, dumps, archives or configs")
-    } else {
-        String::new()
-    };
-    Some(Signature::new(
-        ContentKind::DirectoryListing,
-        format!("directory listing, {} entries{notable}", entries.len()),
-    ))
+    let notable = entries.iter().filter(|e| NOTABLE_FILE_EXTENSIONS.iter().any(|x| e.ends_with(x))).count();
+    let notable = if notable > 0 { format!(", {notable} of them logs, dumps, archives or configs") } else { String::new() };
+    Some(Signature::new(ContentKind::DirectoryListing, format!("directory listing, {} entries{notable}", entries.len())))
 }
 
-const NOTABLE_FILE_EXTENSIONS: &[&str] = &[
-    ".log", ".sql", ".gz", ".zip", ".tar", ".tgz", ".bak", ".env", ".db", ".sqlite", ".sqlite3",
-    ".yml", ".json", ".conf",
-];
+const NOTABLE_FILE_EXTENSIONS: &[&str] =
+    &[".log", ".sql", ".gz", ".zip", ".tar", ".tgz", ".bak", ".env", ".db", ".sqlite", ".sqlite3", ".yml", ".json", ".conf"];
 
 // --- log files ---------------------------------------------------------------------
 
@@ -887,20 +650,9 @@ fn log_file(doc: &Doc) -> Option<Signature> {
         return None;
     }
     let access = lines.iter().filter(|l| is_access_log_line(l)).count();
-    let format = if access >= MIN_LOG_LINES {
-        "access log"
-    } else {
-        "application log"
-    };
-    let mut detail = format!(
-        "{format}: {log_lines} of the first {} lines are log lines",
-        lines.len()
-    );
-    let leaked: Vec<&str> = LOGGED_SECRET_NAMES
-        .iter()
-        .copied()
-        .filter(|n| doc.has(n))
-        .collect();
+    let format = if access >= MIN_LOG_LINES { "access log" } else { "application log" };
+    let mut detail = format!("{format}: {log_lines} of the first {} lines are log lines", lines.len());
+    let leaked: Vec<&str> = LOGGED_SECRET_NAMES.iter().copied().filter(|n| doc.has(n)).collect();
     if !leaked.is_empty() {
         detail.push_str(&format!("; mentions {}", leaked.join(", ")));
     }
@@ -908,21 +660,9 @@ fn log_file(doc: &Doc) -> Option<Signature> {
 }
 
 /// Names of headers and parameters that carry secrets when logged.
-const LOGGED_SECRET_NAMES: &[&str] = &[
-    "authorization",
-    "x-api-key",
-    "api_key",
-    "apikey",
-    "access_token",
-    "cookie",
-    "password",
-    "bearer ",
-];
+const LOGGED_SECRET_NAMES: &[&str] = &["authorization", "x-api-key", "api_key", "apikey", "access_token", "cookie", "password", "bearer "];
 
-const LOG_LEVELS: &[&str] = &[
-    "TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "ERR", "CRIT", "CRITICAL",
-    "FATAL", "SEVERE",
-];
+const LOG_LEVELS: &[&str] = &["TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "ERR", "CRIT", "CRITICAL", "FATAL", "SEVERE"];
 
 fn is_log_line(line: &str) -> bool {
     let line = line.trim_start();
@@ -936,42 +676,19 @@ fn is_log_line(line: &str) -> bool {
 /// `Nov 30 10:00:00`, glog `I1130 10:00:00`, or a bare `10:00:00`.
 fn starts_with_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |range: std::ops::Range<usize>| {
-        b.get(range)
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-    };
+    let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     let at = |i: usize, set: &[u8]| b.get(i).is_some_and(|c| set.contains(c));
     let clock_at = |i: usize| digits(i..i + 2) && at(i + 2, b":") && digits(i + 3..i + 5);
-    let iso = digits(0..4)
-        && at(4, b"-/")
-        && digits(5..7)
-        && at(7, b"-/")
-        && digits(8..10)
-        && at(10, b"T ")
-        && clock_at(11);
-    let common = digits(0..2)
-        && at(2, b"/")
-        && is_month(b.get(3..6))
-        && at(6, b"/")
-        && digits(7..11)
-        && at(11, b": ")
-        && clock_at(12);
-    let syslog = is_month(b.get(0..3))
-        && at(3, b" ")
-        && at(4, b" 0123")
-        && digits(5..6)
-        && at(6, b" ")
-        && clock_at(7);
+    let iso = digits(0..4) && at(4, b"-/") && digits(5..7) && at(7, b"-/") && digits(8..10) && at(10, b"T ") && clock_at(11);
+    let common = digits(0..2) && at(2, b"/") && is_month(b.get(3..6)) && at(6, b"/") && digits(7..11) && at(11, b": ") && clock_at(12);
+    let syslog = is_month(b.get(0..3)) && at(3, b" ") && at(4, b" 0123") && digits(5..6) && at(6, b" ") && clock_at(7);
     let glog = at(0, b"IWEF") && digits(1..5) && at(5, b" ") && clock_at(6);
     let clock = clock_at(0) && at(5, b":") && digits(6..8);
     iso || common || syslog || glog || clock
 }
 
 fn is_month(name: Option<&[u8]>) -> bool {
-    const MONTHS: &[&[u8]] = &[
-        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
-        b"Dec",
-    ];
+    const MONTHS: &[&[u8]] = &[b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
     name.is_some_and(|n| MONTHS.contains(&n))
 }
 
@@ -985,52 +702,26 @@ fn starts_with_level(line: &str) -> bool {
         let Some(word) = rest.get(..level.len()) else {
             return false;
         };
-        let same = if bracketed {
-            word.eq_ignore_ascii_case(level)
-        } else {
-            word == *level
-        };
+        let same = if bracketed { word.eq_ignore_ascii_case(level) } else { word == *level };
         let next = rest.as_bytes().get(level.len());
-        same && if bracketed {
-            next == Some(&b']')
-        } else {
-            matches!(next, Some(b':' | b' ' | b'|'))
-        }
+        same && if bracketed { next == Some(&b']') } else { matches!(next, Some(b':' | b' ' | b'|')) }
     })
 }
 
 /// `10.0.0.1 - - [30/Nov/2026:10:00:00 +0000] "GET /path HTTP/1.1" 200 512`
 fn is_access_log_line(line: &str) -> bool {
-    const METHODS: &[&str] = &[
-        "\"GET ",
-        "\"POST ",
-        "\"PUT ",
-        "\"DELETE ",
-        "\"PATCH ",
-        "\"HEAD ",
-        "\"OPTIONS ",
-    ];
+    const METHODS: &[&str] = &["\"GET ", "\"POST ", "\"PUT ", "\"DELETE ", "\"PATCH ", "\"HEAD ", "\"OPTIONS "];
     let first = line.split(' ').next().unwrap_or_default();
-    let ip_like = !first.is_empty()
-        && first
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
-        && first.bytes().any(|b| b == b'.' || b == b':');
-    ip_like
-        && line.contains('[')
-        && METHODS.iter().any(|m| line.contains(m))
-        && line.contains(" HTTP/")
+    let ip_like =
+        !first.is_empty() && first.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':') && first.bytes().any(|b| b == b'.' || b == b':');
+    ip_like && line.contains('[') && METHODS.iter().any(|m| line.contains(m)) && line.contains(" HTTP/")
 }
 
 /// JSON lines (`{"level":"info","msg":...}`) and logfmt (`level=info msg=...`).
 fn is_structured_log_line(line: &str) -> bool {
     let json = line.starts_with('{')
-        && ["\"level\"", "\"severity\"", "\"lvl\"", "\"levelname\""]
-            .iter()
-            .any(|k| line.contains(k))
-        && ["\"msg\"", "\"message\"", "\"event\""]
-            .iter()
-            .any(|k| line.contains(k));
+        && ["\"level\"", "\"severity\"", "\"lvl\"", "\"levelname\""].iter().any(|k| line.contains(k))
+        && ["\"msg\"", "\"message\"", "\"event\""].iter().any(|k| line.contains(k));
     let logfmt = line.contains("level=") && (line.contains("msg=") || line.contains("message="));
     json || logfmt
 }
@@ -1048,10 +739,7 @@ fn stack_trace(doc: &Doc) -> Option<Signature> {
     if doc.text.contains("\\n") {
         let unescaped = unescape_json_breaks(&doc.text);
         if let Some(detail) = stack_trace_in(&unescaped) {
-            return Some(Signature::new(
-                ContentKind::StackTrace,
-                format!("{detail} (inside a JSON string)"),
-            ));
+            return Some(Signature::new(ContentKind::StackTrace, format!("{detail} (inside a JSON string)")));
         }
     }
     None
@@ -1071,8 +759,7 @@ fn stack_trace_in(text: &str) -> Option<&'static str> {
     if frames.dotnet >= 2 {
         return Some(".NET stack trace");
     }
-    let go_header =
-        (text.contains("goroutine ") && text.contains(" [running]:")) || text.contains("panic: ");
+    let go_header = (text.contains("goroutine ") && text.contains(" [running]:")) || text.contains("panic: ");
     if go_header && frames.go > 0 {
         return Some("Go panic with goroutine stacks");
     }
@@ -1105,20 +792,11 @@ impl FrameCounts {
             self.python += 1;
         }
         if let Some(frame) = line.strip_prefix("at ") {
-            let jvm = [
-                ".java:",
-                ".kt:",
-                ".scala:",
-                "(Native Method)",
-                "(Unknown Source)",
-            ];
+            let jvm = [".java:", ".kt:", ".scala:", "(Native Method)", "(Unknown Source)"];
             let node = [".js:", ".ts:", ".mjs:", ".cjs:", "node:internal"];
             if jvm.iter().any(|m| frame.contains(m)) {
                 self.java += 1;
-            } else if frame.contains(":line ")
-                || frame.starts_with("System.")
-                || frame.starts_with("Microsoft.")
-            {
+            } else if frame.contains(":line ") || frame.starts_with("System.") || frame.starts_with("Microsoft.") {
                 self.dotnet += 1;
             } else if node.iter().any(|m| frame.contains(m)) {
                 self.node += 1;
@@ -1130,9 +808,7 @@ impl FrameCounts {
         if line.contains(".rb:") && line.contains(":in ") {
             self.ruby += 1;
         }
-        let php_frame = line
-            .strip_prefix('#')
-            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+        let php_frame = line.strip_prefix('#').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
         if php_frame && line.contains(".php") {
             self.php += 1;
         }
@@ -1170,11 +846,7 @@ fn spec_or_docs(doc: &Doc) -> Option<Signature> {
                 }
             }
         }
-        if obj
-            .get("data")
-            .and_then(Value::as_object)
-            .is_some_and(|d| d.contains_key("__schema"))
-        {
+        if obj.get("data").and_then(Value::as_object).is_some_and(|d| d.contains_key("__schema")) {
             return Some(Signature::new(SpecOrDocs, "GraphQL introspection result"));
         }
     }
@@ -1192,33 +864,18 @@ fn spec_or_docs(doc: &Doc) -> Option<Signature> {
         (&["swagger-ui"], "Swagger UI"),
         (&["<redoc", "redoc.standalone"], "Redoc"),
         (&["graphiql"], "GraphiQL"),
-        (
-            &["graphql playground", "graphql-playground"],
-            "GraphQL Playground",
-        ),
-        (
-            &["altair graphql", "altair-graphql"],
-            "Altair GraphQL client",
-        ),
+        (&["graphql playground", "graphql-playground"], "GraphQL Playground"),
+        (&["altair graphql", "altair-graphql"], "Altair GraphQL client"),
         (&["graphql-voyager", "graphql voyager"], "GraphQL Voyager"),
         (&["<rapi-doc"], "RapiDoc"),
         (&["@scalar/api-reference"], "Scalar API reference"),
-        (
-            &["apollo-server-landing-page", "embeddable-sandbox"],
-            "Apollo Sandbox",
-        ),
+        (&["apollo-server-landing-page", "embeddable-sandbox"], "Apollo Sandbox"),
     ];
-    UIS.iter()
-        .find(|(any, _)| doc.has_any(any))
-        .map(|(_, name)| Signature::new(SpecOrDocs, *name))
+    UIS.iter().find(|(any, _)| doc.has_any(any)).map(|(_, name)| Signature::new(SpecOrDocs, *name))
 }
 
 fn spec_detail(key: &str, version: &str) -> String {
-    let name = if key == "openapi" {
-        "OpenAPI"
-    } else {
-        "Swagger"
-    };
+    let name = if key == "openapi" { "OpenAPI" } else { "Swagger" };
     let clean = version.len() <= 10 && version.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     if clean {
         format!("{name} {version} spec")
@@ -1242,70 +899,21 @@ fn config_file(doc: &Doc) -> Option<Signature> {
 
 /// Config formats with unmistakable markers: (all of these, any of these, detail).
 const CONFIG_MARKERS: &[(&[&str], &[&str], &str)] = &[
-    (
-        &["-----begin ", "private key-----"],
-        &["-----begin "],
-        "PEM private key",
-    ),
-    (
-        &["aws_access_key_id"],
-        &["aws_secret_access_key", "aws_session_token"],
-        "AWS credentials file",
-    ),
+    (&["-----begin ", "private key-----"], &["-----begin "], "PEM private key"),
+    (&["aws_access_key_id"], &["aws_secret_access_key", "aws_session_token"], "AWS credentials file"),
     // `.npmrc` always names its registry; without that, `DB_PASSWORD=` would match.
-    (
-        &["registry"],
-        &[":_authtoken=", ":_authtoken =", "_auth=", ":_password="],
-        ".npmrc with registry credentials",
-    ),
-    (
-        &["<configuration"],
-        &[
-            "<connectionstrings",
-            "<appsettings",
-            "<system.web",
-            "<system.webserver",
-        ],
-        "ASP.NET web.config",
-    ),
-    (
-        &["define("],
-        &[
-            "'db_password'",
-            "\"db_password\"",
-            "'auth_key'",
-            "'db_name'",
-        ],
-        "WordPress config (PHP source)",
-    ),
-    (
-        &["kind: config", "clusters:"],
-        &["users:", "contexts:"],
-        "kubeconfig",
-    ),
-    (
-        &["secret_key = "],
-        &["installed_apps", "databases"],
-        "Django settings module",
-    ),
-    (
-        &["machine "],
-        &[" password ", "\npassword "],
-        ".netrc with credentials",
-    ),
-    (
-        &["password"],
-        &["[client]", "[mysql]", "[mysqld]"],
-        "MySQL option file",
-    ),
+    (&["registry"], &[":_authtoken=", ":_authtoken =", "_auth=", ":_password="], ".npmrc with registry credentials"),
+    (&["<configuration"], &["<connectionstrings", "<appsettings", "<system.web", "<system.webserver"], "ASP.NET web.config"),
+    (&["define("], &["'db_password'", "\"db_password\"", "'auth_key'", "'db_name'"], "WordPress config (PHP source)"),
+    (&["kind: config", "clusters:"], &["users:", "contexts:"], "kubeconfig"),
+    (&["secret_key = "], &["installed_apps", "databases"], "Django settings module"),
+    (&["machine "], &[" password ", "\npassword "], ".netrc with credentials"),
+    (&["password"], &["[client]", "[mysql]", "[mysqld]"], "MySQL option file"),
     (&["pipeline {", "stages {"], &["agent "], "Jenkinsfile"),
 ];
 
 fn specific_config(doc: &Doc) -> Option<String> {
-    if let Some((_, _, detail)) = CONFIG_MARKERS
-        .iter()
-        .find(|(all, any, _)| doc.has_all(all) && doc.has_any(any))
-    {
+    if let Some((_, _, detail)) = CONFIG_MARKERS.iter().find(|(all, any, _)| doc.has_all(all) && doc.has_any(any)) {
         return Some((*detail).to_string());
     }
     if doc.text.trim_start().starts_with("<?php") {
@@ -1322,41 +930,23 @@ fn specific_config(doc: &Doc) -> Option<String> {
     }
     let line = |p: &str| doc.has_line_starting(p);
     let yaml = [
-        (
-            line("services:") && doc.has_any(&["image:", "build:"]),
-            "Docker Compose file",
-        ),
+        (line("services:") && doc.has_any(&["image:", "build:"]), "Docker Compose file"),
         (line("spring:"), "Spring application.yml"),
-        (
-            line("production:") && doc.has_any(&["adapter:", "secret_key_base:", "password:"]),
-            "Rails config",
-        ),
-        (
-            line("stages:") && doc.has("script:"),
-            "CI pipeline definition",
-        ),
+        (line("production:") && doc.has_any(&["adapter:", "secret_key_base:", "password:"]), "Rails config"),
+        (line("stages:") && doc.has("script:"), "CI pipeline definition"),
         (line("jobs:") && doc.has("steps:"), "CI pipeline definition"),
-        (
-            line("from ") && (line("run ") || line("copy ") || line("cmd ") || line("entrypoint ")),
-            "Dockerfile",
-        ),
+        (line("from ") && (line("run ") || line("copy ") || line("cmd ") || line("entrypoint ")), "Dockerfile"),
     ];
-    yaml.iter()
-        .find(|(hit, _)| *hit)
-        .map(|(_, detail)| (*detail).to_string())
+    yaml.iter().find(|(hit, _)| *hit).map(|(_, detail)| (*detail).to_string())
 }
 
 fn is_htpasswd(doc: &Doc) -> bool {
-    const HASH_PREFIXES: &[&str] = &[
-        "$apr1$", "$2y$", "$2a$", "$2b$", "{SHA}", "$1$", "$5$", "$6$",
-    ];
+    const HASH_PREFIXES: &[&str] = &["$apr1$", "$2y$", "$2a$", "$2b$", "{SHA}", "$1$", "$5$", "$6$"];
     let lines: Vec<&str> = doc.lines().map(str::trim).collect();
     !lines.is_empty()
         && lines.iter().all(|l| {
             l.split_once(':').is_some_and(|(user, hash)| {
-                !user.is_empty()
-                    && !user.contains(char::is_whitespace)
-                    && HASH_PREFIXES.iter().any(|p| hash.starts_with(p))
+                !user.is_empty() && !user.contains(char::is_whitespace) && HASH_PREFIXES.iter().any(|p| hash.starts_with(p))
             })
         })
 }
@@ -1390,16 +980,8 @@ fn json_config(doc: &Doc) -> Option<String> {
     let mut names = BTreeSet::new();
     collect_secret_keys(obj, 0, &mut names, &mut 0);
     (names.len() >= 2).then(|| {
-        let shown: Vec<&str> = names
-            .iter()
-            .map(String::as_str)
-            .take(MAX_NAMES_IN_DETAIL)
-            .collect();
-        format!(
-            "JSON with {} secret-looking keys: {}",
-            names.len(),
-            shown.join(", ")
-        )
+        let shown: Vec<&str> = names.iter().map(String::as_str).take(MAX_NAMES_IN_DETAIL).collect();
+        format!("JSON with {} secret-looking keys: {}", names.len(), shown.join(", "))
     })
 }
 
@@ -1427,19 +1009,11 @@ fn is_secret_key_name(name: &str) -> bool {
 
 /// A key name safe to show: short and made of identifier characters.
 fn is_displayable_name(name: &str) -> bool {
-    (1..=40).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+    (1..=40).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
 }
 
 /// Secret-looking keys with non-empty string values, three levels deep at most.
-fn collect_secret_keys(
-    obj: &Map<String, Value>,
-    depth: usize,
-    names: &mut BTreeSet<String>,
-    visited: &mut usize,
-) {
+fn collect_secret_keys(obj: &Map<String, Value>, depth: usize, names: &mut BTreeSet<String>, visited: &mut usize) {
     const MAX_VISITED: usize = 10_000;
     for (key, value) in obj {
         *visited += 1;
@@ -1471,16 +1045,8 @@ fn secret_assignments_config(doc: &Doc) -> Option<String> {
         }
     }
     (names.len() >= 2).then(|| {
-        let shown: Vec<&str> = names
-            .iter()
-            .map(String::as_str)
-            .take(MAX_NAMES_IN_DETAIL)
-            .collect();
-        format!(
-            "config with {} secret-looking keys: {}",
-            names.len(),
-            shown.join(", ")
-        )
+        let shown: Vec<&str> = names.iter().map(String::as_str).take(MAX_NAMES_IN_DETAIL).collect();
+        format!("config with {} secret-looking keys: {}", names.len(), shown.join(", "))
     })
 }
 
@@ -1500,14 +1066,9 @@ fn properties_config(doc: &Doc) -> Option<String> {
     if doc.is_html || doc.json.is_some() {
         return None;
     }
-    let content: Vec<&str> = doc
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.starts_with(['#', '!']))
-        .collect();
+    let content: Vec<&str> = doc.lines().map(str::trim).filter(|l| !l.starts_with(['#', '!'])).collect();
     let dotted = content.iter().filter(|l| is_dotted_property(l)).count();
-    (dotted >= 3 && dotted * 2 >= content.len())
-        .then(|| format!("properties file, {dotted} settings"))
+    (dotted >= 3 && dotted * 2 >= content.len()).then(|| format!("properties file, {dotted} settings"))
 }
 
 fn is_dotted_property(line: &str) -> bool {
@@ -1515,27 +1076,16 @@ fn is_dotted_property(line: &str) -> bool {
         return false;
     };
     let key = key.trim();
-    key.contains('.')
-        && key.starts_with(|c: char| c.is_ascii_lowercase())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-[]".contains(&b))
+    key.contains('.') && key.starts_with(|c: char| c.is_ascii_lowercase()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-[]".contains(&b))
 }
 
 // --- metrics, admin pages, fallbacks -------------------------------------------------------------
 
 fn metrics(doc: &Doc) -> Option<Signature> {
     use ContentKind::Metrics;
-    let types = doc
-        .lower
-        .lines()
-        .filter(|l| l.starts_with("# type "))
-        .count();
+    let types = doc.lower.lines().filter(|l| l.starts_with("# type ")).count();
     if types > 0 && doc.has_line_starting("# help ") {
-        return Some(Signature::new(
-            Metrics,
-            format!("Prometheus metrics, {types} metric families"),
-        ));
+        return Some(Signature::new(Metrics, format!("Prometheus metrics, {types} metric families")));
     }
     if doc.has_all(&["active connections:", "server accepts handled requests"]) {
         return Some(Signature::new(Metrics, "nginx stub_status"));
@@ -1544,16 +1094,10 @@ fn metrics(doc: &Doc) -> Option<Signature> {
         return Some(Signature::new(Metrics, "PHP-FPM status"));
     }
     let obj = doc.json_object()?;
-    if obj.get("names").and_then(Value::as_array).is_some_and(|n| {
-        n.iter()
-            .any(|v| v.as_str().is_some_and(|s| s.starts_with("jvm.")))
-    }) {
+    if obj.get("names").and_then(Value::as_array).is_some_and(|n| n.iter().any(|v| v.as_str().is_some_and(|s| s.starts_with("jvm.")))) {
         return Some(Signature::new(Metrics, "Spring actuator metrics"));
     }
-    if obj.contains_key("cluster_name")
-        && obj.contains_key("status")
-        && obj.contains_key("number_of_nodes")
-    {
+    if obj.contains_key("cluster_name") && obj.contains_key("status") && obj.contains_key("number_of_nodes") {
         return Some(Signature::new(Metrics, "Elasticsearch cluster health"));
     }
     None
@@ -1563,24 +1107,13 @@ fn admin_page(doc: &Doc) -> Option<Signature> {
     if !doc.is_html {
         return None;
     }
-    const TITLE_MARKERS: &[&str] = &[
-        "admin",
-        "dashboard",
-        "control panel",
-        "backoffice",
-        "back office",
-        "management console",
-    ];
+    const TITLE_MARKERS: &[&str] = &["admin", "dashboard", "control panel", "backoffice", "back office", "management console"];
     let title = html_title(&doc.lower).unwrap_or_default();
     if TITLE_MARKERS.iter().any(|m| title.contains(m)) {
-        return Some(Signature::new(
-            ContentKind::AdminPage,
-            "page titled as an admin area",
-        ));
+        return Some(Signature::new(ContentKind::AdminPage, "page titled as an admin area"));
     }
     let login_form = doc.has_any(&["type=\"password\"", "type='password'", "type=password"]);
-    (login_form && doc.has("admin"))
-        .then(|| Signature::new(ContentKind::AdminPage, "admin login form"))
+    (login_form && doc.has("admin")).then(|| Signature::new(ContentKind::AdminPage, "admin login form"))
 }
 
 /// Text of the first `<title>`, bounded.
@@ -1595,23 +1128,12 @@ fn html_title(lower: &str) -> Option<&str> {
 
 fn generic(doc: &Doc) -> Signature {
     match &doc.json {
-        Some(Value::Object(obj)) => Signature::new(
-            ContentKind::Json,
-            format!("JSON object with {} keys", obj.len()),
-        ),
-        Some(Value::Array(items)) => Signature::new(
-            ContentKind::Json,
-            format!("JSON array of {} items", items.len()),
-        ),
+        Some(Value::Object(obj)) => Signature::new(ContentKind::Json, format!("JSON object with {} keys", obj.len())),
+        Some(Value::Array(items)) => Signature::new(ContentKind::Json, format!("JSON array of {} items", items.len())),
         Some(_) => Signature::new(ContentKind::Json, "JSON value"),
         None if doc.is_html => Signature::new(ContentKind::Html, "HTML page"),
-        None if doc.content_type.contains("json") => {
-            Signature::new(ContentKind::Json, "JSON (truncated or invalid)")
-        }
-        None => Signature::new(
-            ContentKind::Other,
-            format!("{} bytes of text", doc.text.len()),
-        ),
+        None if doc.content_type.contains("json") => Signature::new(ContentKind::Json, "JSON (truncated or invalid)"),
+        None => Signature::new(ContentKind::Other, format!("{} bytes of text", doc.text.len())),
     }
 }
 
@@ -1637,11 +1159,7 @@ mod tests {
         let body = "# app\nDATABASE_URL=postgres://app:hunter2@db/app\nPOSTGRES_PASSWORD=hunter2\n\
                     SECRET_KEY=s3cr3t-value\nDEBUG=1\n\nexport AWS_ACCESS_KEY_ID=AKIAEXAMPLE\n";
         let sig = assert_kind("/.env", Some("text/plain"), body, ContentKind::EnvDump);
-        assert!(
-            sig.detail.starts_with("5 environment variables"),
-            "{}",
-            sig.detail
-        );
+        assert!(sig.detail.starts_with("5 environment variables"), "{}", sig.detail);
         assert!(sig.detail.contains("POSTGRES_PASSWORD"));
         for secret in ["hunter2", "s3cr3t", "AKIAEXAMPLE", "postgres://"] {
             assert!(!sig.detail.contains(secret), "{}", sig.detail);
@@ -1652,17 +1170,8 @@ mod tests {
     fn fastapi_debug_json_with_nested_environment_is_an_env_dump() {
         let body = r#"{"debug": true, "python": "3.12.1", "environment": {"PATH": "/usr/local/bin", "HOME": "/root",
             "HOSTNAME": "api-7d9f", "POSTGRES_PASSWORD": "hunter2", "POSTGRES_USER": "app", "LANG": "C.UTF-8"}}"#;
-        let sig = assert_kind(
-            "/debug",
-            Some("application/json"),
-            body,
-            ContentKind::EnvDump,
-        );
-        assert!(
-            sig.detail.contains("POSTGRES_PASSWORD") && !sig.detail.contains("hunter2"),
-            "{}",
-            sig.detail
-        );
+        let sig = assert_kind("/debug", Some("application/json"), body, ContentKind::EnvDump);
+        assert!(sig.detail.contains("POSTGRES_PASSWORD") && !sig.detail.contains("hunter2"), "{}", sig.detail);
     }
 
     #[test]
@@ -1673,8 +1182,7 @@ mod tests {
 
     #[test]
     fn python_environ_repr_is_an_env_dump() {
-        let body =
-            "environ({'PATH': '/usr/local/bin:/usr/bin', 'HOSTNAME': 'f00', 'HOME': '/root', \
+        let body = "environ({'PATH': '/usr/local/bin:/usr/bin', 'HOSTNAME': 'f00', 'HOME': '/root', \
                     'FLASK_SECRET_KEY': 'abc', 'GPG_KEY': 'A035'})";
         let sig = assert_kind("/env", Some("text/html"), body, ContentKind::EnvDump);
         assert!(!sig.detail.contains("abc"));
@@ -1683,22 +1191,14 @@ mod tests {
     #[test]
     fn proc_environ_with_nuls_is_an_env_dump() {
         let body = b"PATH=/usr/bin\0HOME=/root\0HOSTNAME=x\0REDIS_URL=redis://:pw@r\0";
-        assert_eq!(
-            classify("/proc/self/environ", None, body).kind,
-            ContentKind::EnvDump
-        );
+        assert_eq!(classify("/proc/self/environ", None, body).kind, ContentKind::EnvDump);
     }
 
     #[test]
     fn spring_actuator_env_is_an_env_dump() {
         let body = r#"{"activeProfiles":["prod"],"propertySources":[{"name":"systemEnvironment","properties":
             {"JAVA_HOME":{"value":"/opt/java"}}}]}"#;
-        assert_kind(
-            "/actuator/env",
-            Some("application/vnd.spring-boot.actuator.v3+json"),
-            body,
-            ContentKind::EnvDump,
-        );
+        assert_kind("/actuator/env", Some("application/vnd.spring-boot.actuator.v3+json"), body, ContentKind::EnvDump);
         let boot1 = r#"{"profiles":[],"systemEnvironment":{"PATH":"/bin"},"systemProperties":{"java.version":"8"}}"#;
         assert_kind("/env", None, boot1, ContentKind::EnvDump);
     }
@@ -1712,8 +1212,7 @@ mod tests {
 
     #[test]
     fn markdown_with_one_assignment_is_not_an_env_dump() {
-        let body =
-            "# Setup\n\nSet the port before starting:\n\n    PORT=8080\n\nThen open the browser.\n\
+        let body = "# Setup\n\nSet the port before starting:\n\n    PORT=8080\n\nThen open the browser.\n\
                     More text here.\nAnd here.\n";
         assert!(!kind("/README.md", Some("text/markdown"), body).is_sensitive());
     }
@@ -1732,18 +1231,9 @@ mod tests {
                     10.0.0.7 - - [30/Nov/2026 10:00:02] \"GET /api/items?page=2 HTTP/1.1\" 200 -\n\
                     INFO:app:headers={'X-Api-Key': 'k_live_123'}\n\
                     10.0.0.7 - - [30/Nov/2026 10:00:03] \"POST /api/orders HTTP/1.1\" 201 -\n";
-        let sig = assert_kind(
-            "/request-logs/api-2026-11-30.log",
-            Some("text/plain"),
-            body,
-            ContentKind::LogFile,
-        );
+        let sig = assert_kind("/request-logs/api-2026-11-30.log", Some("text/plain"), body, ContentKind::LogFile);
         assert!(sig.detail.starts_with("access log"), "{}", sig.detail);
-        assert!(
-            sig.detail.contains("x-api-key") && !sig.detail.contains("k_live_123"),
-            "{}",
-            sig.detail
-        );
+        assert!(sig.detail.contains("x-api-key") && !sig.detail.contains("k_live_123"), "{}", sig.detail);
     }
 
     #[test]
@@ -1791,12 +1281,7 @@ mod tests {
     #[test]
     fn stack_trace_inside_a_json_error_is_recognised() {
         let body = r#"{"error":"Internal","trace":"Traceback (most recent call last):\n  File \"/app/x.py\", line 3, in f\nValueError"}"#;
-        let sig = assert_kind(
-            "/api/items",
-            Some("application/json"),
-            body,
-            ContentKind::StackTrace,
-        );
+        let sig = assert_kind("/api/items", Some("application/json"), body, ContentKind::StackTrace);
         assert!(sig.detail.contains("JSON"));
     }
 
@@ -1828,14 +1313,8 @@ mod tests {
 
     #[test]
     fn json_debug_endpoints_are_recognised() {
-        assert_kind(
-            "/debug/vars",
-            None,
-            r#"{"cmdline":["/app","-db-pass=x"],"memstats":{"Alloc":1}}"#,
-            ContentKind::DebugPage,
-        );
-        let trace =
-            r#"{"traces":[{"request":{"method":"GET","headers":{"authorization":["Bearer x"]}}}]}"#;
+        assert_kind("/debug/vars", None, r#"{"cmdline":["/app","-db-pass=x"],"memstats":{"Alloc":1}}"#, ContentKind::DebugPage);
+        let trace = r#"{"traces":[{"request":{"method":"GET","headers":{"authorization":["Bearer x"]}}}]}"#;
         assert_kind("/actuator/httptrace", None, trace, ContentKind::LogFile);
         let mappings = r#"{"contexts":{"app":{"mappings":{"dispatcherServlets":{}}}}}"#;
         assert_kind("/actuator/mappings", None, mappings, ContentKind::DebugPage);
@@ -1855,24 +1334,11 @@ mod tests {
                       <a href=\"?C=N;O=D\">Name</a> <a href=\"/\">Parent Directory</a>\n\
                       <a href=\"api-2026-11-30.log\">api-2026-11-30.log</a> 30-Nov-2026 10:00 12K\n\
                       <a href=\"api-2026-11-29.log\">api-2026-11-29.log</a> 29-Nov-2026 10:00 11K\n</pre></body></html>";
-        let sig = assert_kind(
-            "/logs/",
-            Some("text/html"),
-            apache,
-            ContentKind::DirectoryListing,
-        );
-        assert_eq!(
-            sig.detail,
-            "directory listing, 2 entries, 2 of them logs, dumps, archives or configs"
-        );
+        let sig = assert_kind("/logs/", Some("text/html"), apache, ContentKind::DirectoryListing);
+        assert_eq!(sig.detail, "directory listing, 2 entries, 2 of them logs, dumps, archives or configs");
         let python = "<!DOCTYPE HTML><html><head><title>Directory listing for /request-logs/</title></head>\
                       <body><h1>Directory listing for /request-logs/</h1><ul><li><a href=\"a.log\">a.log</a></li></ul></body></html>";
-        assert_kind(
-            "/request-logs/",
-            Some("text/html"),
-            python,
-            ContentKind::DirectoryListing,
-        );
+        assert_kind("/request-logs/", Some("text/html"), python, ContentKind::DirectoryListing);
     }
 
     #[test]
@@ -1883,59 +1349,23 @@ mod tests {
 
     #[test]
     fn vcs_metadata_is_recognised() {
-        assert_kind(
-            "/.git/HEAD",
-            None,
-            "ref: refs/heads/main\n",
-            ContentKind::VcsMetadata,
-        );
+        assert_kind("/.git/HEAD", None, "ref: refs/heads/main\n", ContentKind::VcsMetadata);
         let config = "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n[remote \"origin\"]\n\turl = https://bot:ghp_x@github.com/a/b\n";
         let sig = assert_kind("/.git/config", None, config, ContentKind::VcsMetadata);
-        assert!(
-            sig.detail.contains("credentials") && !sig.detail.contains("ghp_x"),
-            "{}",
-            sig.detail
-        );
-        let reflog = format!(
-            "{} {} Ada <ada@x.io> 1700000000 +0000\tcommit (initial): init\n",
-            "0".repeat(40),
-            "a".repeat(40)
-        );
+        assert!(sig.detail.contains("credentials") && !sig.detail.contains("ghp_x"), "{}", sig.detail);
+        let reflog = format!("{} {} Ada <ada@x.io> 1700000000 +0000\tcommit (initial): init\n", "0".repeat(40), "a".repeat(40));
         assert_kind("/.git/logs/HEAD", None, &reflog, ContentKind::VcsMetadata);
-        assert_kind(
-            "/.svn/entries",
-            None,
-            "10\n\ndir\n1234\nhttps://svn.example.com/repo\n",
-            ContentKind::VcsMetadata,
-        );
-        assert_kind(
-            "/.hg/hgrc",
-            None,
-            "[paths]\ndefault = https://hg.example.com/repo\n",
-            ContentKind::VcsMetadata,
-        );
+        assert_kind("/.svn/entries", None, "10\n\ndir\n1234\nhttps://svn.example.com/repo\n", ContentKind::VcsMetadata);
+        assert_kind("/.hg/hgrc", None, "[paths]\ndefault = https://hg.example.com/repo\n", ContentKind::VcsMetadata);
         let mut index = b"DIRC\0\0\0\x02\0\0\0\x01".to_vec();
         index.extend_from_slice(&[0; 64]);
-        assert_eq!(
-            classify("/.git/index", None, &index).kind,
-            ContentKind::VcsMetadata
-        );
+        assert_eq!(classify("/.git/index", None, &index).kind, ContentKind::VcsMetadata);
     }
 
     #[test]
     fn sql_dumps_are_recognised() {
-        assert_kind(
-            "/dump.sql",
-            None,
-            "-- MySQL dump 10.13\n--\nCREATE TABLE `users` (\n",
-            ContentKind::SqlDump,
-        );
-        assert_kind(
-            "/db.sql",
-            None,
-            "--\n-- PostgreSQL database dump\n--\n",
-            ContentKind::SqlDump,
-        );
+        assert_kind("/dump.sql", None, "-- MySQL dump 10.13\n--\nCREATE TABLE `users` (\n", ContentKind::SqlDump);
+        assert_kind("/db.sql", None, "--\n-- PostgreSQL database dump\n--\n", ContentKind::SqlDump);
         let plain = "CREATE TABLE users (id int);\nINSERT INTO users VALUES (1);\nINSERT INTO users VALUES (2);\n";
         assert_kind("/backup.sql", None, plain, ContentKind::SqlDump);
         let doc = "How to create a table:\n\nCREATE TABLE t (id int);\n\nThat's it.\n";
@@ -1947,30 +1377,18 @@ mod tests {
         let mut tar = vec![0u8; 512];
         tar[257..262].copy_from_slice(b"ustar");
         let cases: Vec<(Vec<u8>, ContentKind)> = vec![
-            (
-                b"SQLite format 3\0\x10\0rest".to_vec(),
-                ContentKind::SqliteDb,
-            ),
+            (b"SQLite format 3\0\x10\0rest".to_vec(), ContentKind::SqliteDb),
             (b"PK\x03\x04\x14\0\0\0".to_vec(), ContentKind::Archive),
             (vec![0x1f, 0x8b, 8, 0, 0, 0], ContentKind::Archive),
             (tar, ContentKind::Archive),
-            (
-                b"JAVA PROFILE 1.0.2\0\0\0\x08".to_vec(),
-                ContentKind::DebugPage,
-            ),
-            (
-                b"\0\0\0\x01Bud1\0\0".to_vec(),
-                ContentKind::DirectoryListing,
-            ),
+            (b"JAVA PROFILE 1.0.2\0\0\0\x08".to_vec(), ContentKind::DebugPage),
+            (b"\0\0\0\x01Bud1\0\0".to_vec(), ContentKind::DirectoryListing),
             (b"PGDMP\x01\x0e".to_vec(), ContentKind::SqlDump),
         ];
         for (body, expected) in cases {
             assert_eq!(classify("/x", None, &body).kind, expected, "{body:?}");
         }
-        assert_eq!(
-            classify("/x.png", None, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").kind,
-            ContentKind::Other
-        );
+        assert_eq!(classify("/x.png", None, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").kind, ContentKind::Other);
     }
 
     // --- config files
@@ -1980,9 +1398,17 @@ mod tests {
         let cases = [
             ("/.aws/credentials", "[default]\naws_access_key_id = AKIA\naws_secret_access_key = x\n", "AWS"),
             ("/.npmrc", "//registry.npmjs.org/:_authToken=npm_x\n", ".npmrc"),
-            ("/web.config", "<?xml version=\"1.0\"?><configuration><connectionStrings><add name=\"db\"/></connectionStrings></configuration>", "web.config"),
+            (
+                "/web.config",
+                "<?xml version=\"1.0\"?><configuration><connectionStrings><add name=\"db\"/></connectionStrings></configuration>",
+                "web.config",
+            ),
             ("/wp-config.php.bak", "<?php\ndefine( 'DB_NAME', 'wp' );\ndefine( 'DB_PASSWORD', 'x' );\n", "WordPress"),
-            ("/docker-compose.yml", "version: '3'\nservices:\n  db:\n    image: postgres\n    environment:\n      - POSTGRES_PASSWORD=x\n", "Compose"),
+            (
+                "/docker-compose.yml",
+                "version: '3'\nservices:\n  db:\n    image: postgres\n    environment:\n      - POSTGRES_PASSWORD=x\n",
+                "Compose",
+            ),
             ("/application.yml", "spring:\n  datasource:\n    url: jdbc:postgresql://db/app\n", "Spring"),
             ("/.htpasswd", "admin:$apr1$abc$def\nops:$2y$10$xyz\n", "htpasswd"),
             ("/.git-credentials", "https://bot:ghp_token@github.com\n", "git-credentials"),
@@ -2006,45 +1432,20 @@ mod tests {
 
     #[test]
     fn specs_and_docs_are_recognised() {
-        let sig = assert_kind(
-            "/openapi.json",
-            None,
-            r#"{"openapi":"3.1.0","info":{},"paths":{}}"#,
-            ContentKind::SpecOrDocs,
-        );
+        let sig = assert_kind("/openapi.json", None, r#"{"openapi":"3.1.0","info":{},"paths":{}}"#, ContentKind::SpecOrDocs);
         assert_eq!(sig.detail, "OpenAPI 3.1.0 spec");
-        assert_kind(
-            "/swagger.yaml",
-            None,
-            "swagger: '2.0'\ninfo:\n  title: x\npaths: {}\n",
-            ContentKind::SpecOrDocs,
-        );
+        assert_kind("/swagger.yaml", None, "swagger: '2.0'\ninfo:\n  title: x\npaths: {}\n", ContentKind::SpecOrDocs);
         let ui = "<!DOCTYPE html><html><body><div id=\"swagger-ui\"></div><script src=\"swagger-ui-bundle.js\"></script></body></html>";
         assert_kind("/docs", Some("text/html"), ui, ContentKind::SpecOrDocs);
-        assert_kind(
-            "/graphiql",
-            Some("text/html"),
-            "<html><head><title>GraphiQL</title></head></html>",
-            ContentKind::SpecOrDocs,
-        );
-        assert_kind(
-            "/graphql",
-            None,
-            r#"{"data":{"__schema":{"types":[]}}}"#,
-            ContentKind::SpecOrDocs,
-        );
+        assert_kind("/graphiql", Some("text/html"), "<html><head><title>GraphiQL</title></head></html>", ContentKind::SpecOrDocs);
+        assert_kind("/graphql", None, r#"{"data":{"__schema":{"types":[]}}}"#, ContentKind::SpecOrDocs);
         assert!(!ContentKind::SpecOrDocs.is_sensitive());
     }
 
     #[test]
     fn prometheus_metrics_are_recognised() {
         let body = "# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\nhttp_requests_total{code=\"200\"} 3\n";
-        let sig = assert_kind(
-            "/metrics",
-            Some("text/plain; version=0.0.4"),
-            body,
-            ContentKind::Metrics,
-        );
+        let sig = assert_kind("/metrics", Some("text/plain; version=0.0.4"), body, ContentKind::Metrics);
         assert_eq!(sig.detail, "Prometheus metrics, 1 metric families");
         assert!(!ContentKind::Metrics.is_sensitive());
     }
@@ -2061,32 +1462,12 @@ mod tests {
         let spa = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Shop</title>\
                    <script type=\"module\" src=\"/assets/index-3f2a.js\"></script></head><body><div id=\"root\"></div></body></html>";
         assert_kind("/debug", Some("text/html"), spa, ContentKind::Html);
-        assert_kind(
-            "/health",
-            Some("application/json"),
-            r#"{"status":"ok"}"#,
-            ContentKind::Json,
-        );
+        assert_kind("/health", Some("application/json"), r#"{"status":"ok"}"#, ContentKind::Json);
         let users = r#"[{"id":1,"name":"Ada","email":"ada@example.com","role":"admin"},{"id":2,"name":"Bob","email":"b@x.io","role":"user"}]"#;
-        let sig = assert_kind(
-            "/api/users",
-            Some("application/json"),
-            users,
-            ContentKind::Json,
-        );
+        let sig = assert_kind("/api/users", Some("application/json"), users, ContentKind::Json);
         assert_eq!(sig.detail, "JSON array of 2 items");
-        assert_kind(
-            "/robots.txt",
-            Some("text/plain"),
-            "User-agent: *\nDisallow: /logs/\n",
-            ContentKind::Other,
-        );
-        assert_kind(
-            "/x",
-            Some("application/json"),
-            "{\"truncated\": ",
-            ContentKind::Json,
-        );
+        assert_kind("/robots.txt", Some("text/plain"), "User-agent: *\nDisallow: /logs/\n", ContentKind::Other);
+        assert_kind("/x", Some("application/json"), "{\"truncated\": ", ContentKind::Json);
         assert_kind("/empty", None, "", ContentKind::Other);
     }
 
@@ -2099,16 +1480,10 @@ mod tests {
 
     #[test]
     fn details_are_short() {
-        let keys: String = (0..500)
-            .map(|i| format!("SERVICE_{i}_PASSWORD=x\n"))
-            .collect();
+        let keys: String = (0..500).map(|i| format!("SERVICE_{i}_PASSWORD=x\n")).collect();
         let sig = classify("/.env", None, keys.as_bytes());
         assert_eq!(sig.kind, ContentKind::EnvDump);
-        assert!(
-            sig.detail.len() <= MAX_DETAIL_LEN + '…'.len_utf8(),
-            "{}",
-            sig.detail
-        );
+        assert!(sig.detail.len() <= MAX_DETAIL_LEN + '…'.len_utf8(), "{}", sig.detail);
     }
 
     #[test]

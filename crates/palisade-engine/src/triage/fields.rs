@@ -1,9 +1,7 @@
 //! Reading each field of an operation for signs that it changes state, and
 //! for signs that it only reads.
 
-use super::lexicon::{
-    analyze, is_determiner, is_object, is_read, is_read_head, lookup, phrasal, Class, Form, Hit, Token,
-};
+use super::lexicon::{analyze, is_determiner, is_object, is_read, is_read_head, lookup, phrasal, Class, Form, Hit, Token};
 use super::{vocab, words, Field};
 
 /// Only this much of each field is read, so huge specs cost bounded time.
@@ -191,12 +189,7 @@ fn classify<'a>(seg: &'a str, out: &mut Vec<Seg<'a>>) {
         if vocab::STATIC_EXTENSIONS.contains(&lower.as_str()) {
             out.push(Seg::File);
         } else if vocab::SCRIPT_EXTENSIONS.contains(&lower.as_str()) {
-            out.push(Seg::Static {
-                text: stem,
-                shown: seg,
-                note: format!(" (script extension '.{ext}' stripped)"),
-                rpc: false,
-            });
+            out.push(Seg::Static { text: stem, shown: seg, note: format!(" (script extension '.{ext}' stripped)"), rpc: false });
         } else if stem.is_empty() || ext.is_empty() {
             out.push(plain(seg));
         } else {
@@ -227,9 +220,7 @@ pub(crate) fn path(method: &str, path: &str, out: &mut Reading) {
         let is_last = Some(i) == last;
         let role = match (is_last, *rpc) {
             (true, true) => Role::Rpc,
-            (true, false) => {
-                Role::Last { after_param: i > 0 && matches!(segs[i - 1], Seg::Param), at_end: i + 1 == segs.len() }
-            }
+            (true, false) => Role::Last { after_param: i > 0 && matches!(segs[i - 1], Seg::Param), at_end: i + 1 == segs.len() },
             (false, _) => Role::Middle,
         };
         if let Some(a) = action(text, &ws, role) {
@@ -321,18 +312,14 @@ pub(crate) fn operation_id(method: &str, id: &str, out: &mut Reading) {
         // "getAndDeleteMessage"
         if ws.len() >= 3 && matches!(ws[1].as_str(), "and" | "then" | "or") {
             if let Some((word, t)) = leading_identifier(&ws[2..]) {
-                let reason = format!(
-                    "{method} operation whose operationId '{name}' goes on with the verb '{word}'{}",
-                    t.detail()
-                );
+                let reason = format!("{method} operation whose operationId '{name}' goes on with the verb '{word}'{}", t.detail());
                 out.push(Field::OperationId, word, reason, true);
             }
         }
         return;
     }
     if let Some((word, t)) = leading_identifier(&ws) {
-        let reason =
-            format!("{method} operation whose operationId '{name}' starts with the verb '{word}'{}", t.detail());
+        let reason = format!("{method} operation whose operationId '{name}' starts with the verb '{word}'{}", t.detail());
         out.push(Field::OperationId, word, reason, true);
         return;
     }
@@ -350,10 +337,7 @@ pub(crate) fn operation_id(method: &str, id: &str, out: &mut Reading) {
         if let Some(t) = analyze(word) {
             let plain = t.split.is_none() && t.hit.verb.class != Class::MostlyNoun;
             if t.hit.form == Form::Base && (plain || t.split.is_some()) {
-                let reason = format!(
-                    "{method} operation whose operationId '{name}' ends with the action '{word}'{}",
-                    t.detail()
-                );
+                let reason = format!("{method} operation whose operationId '{name}' ends with the action '{word}'{}", t.detail());
                 out.push(Field::OperationId, word, reason, true);
                 return;
             }
@@ -414,9 +398,7 @@ fn sentences(text: &str) -> Vec<Vec<Tok>> {
                 out.push(std::mem::take(&mut cur));
             }
             count = 0;
-        } else if matches!(c, ':' | '(' | ')' | '\u{2014}' | '\u{2013}' | '|')
-            || (c == '-' && spaced && prev.is_some_and(char::is_whitespace))
-        {
+        } else if matches!(c, ':' | '(' | ')' | '\u{2014}' | '\u{2013}' | '|') || (c == '-' && spaced && prev.is_some_and(char::is_whitespace)) {
             cur.push(Tok::Break);
         }
     }
@@ -463,9 +445,7 @@ fn clauses(toks: Vec<Tok>) -> (Vec<String>, Vec<usize>) {
 fn skip_fillers(ws: &[String], mut i: usize, end: usize) -> usize {
     for _ in 0..8 {
         let rest = &ws[i..end];
-        let Some(f) =
-            vocab::FILLERS.iter().find(|f| rest.len() > f.len() && rest.iter().zip(f.iter()).all(|(a, b)| a == b))
-        else {
+        let Some(f) = vocab::FILLERS.iter().find(|f| rest.len() > f.len() && rest.iter().zip(f.iter()).all(|(a, b)| a == b)) else {
             break;
         };
         i += f.len();
@@ -491,9 +471,7 @@ fn leading_verb(ws: &[String], i: usize, end: usize) -> Option<(String, Hit)> {
     let counts = match (hit.form, hit.verb.class) {
         (Form::Base, Class::Verb) => true,
         (Form::Base, Class::Adjective) => next.is_none_or(takes_object),
-        (Form::Base, Class::NounLike) => {
-            next.is_none_or(|n| takes_object(n) || vocab::PARTICLES.contains(&n) || (then_particle && !is_read_head(n)))
-        }
+        (Form::Base, Class::NounLike) => next.is_none_or(|n| takes_object(n) || vocab::PARTICLES.contains(&n) || (then_particle && !is_read_head(n))),
         (Form::Base, Class::MostlyNoun) => next.is_some_and(|n| takes_object(n) || n == "as"),
         (Form::Third, Class::Verb | Class::Adjective) => true,
         (Form::Third, _) => next.is_some_and(takes_object),
@@ -614,11 +592,9 @@ pub(crate) fn prose(method: &str, field: Field, text: &str, out: &mut Reading) {
         if let Some(ws) = first_words.filter(|ws| ws.len() <= 5) {
             let last = ws.last().map(String::as_str).unwrap_or_default();
             if let Some(hit) = lookup(last) {
-                let process =
-                    (hit.form == Form::Noun && hit.process) || (hit.form == Form::Gerund && hit.verb.strong_in_prose);
+                let process = (hit.form == Form::Noun && hit.process) || (hit.form == Form::Gerund && hit.verb.strong_in_prose);
                 if process {
-                    let reason =
-                        format!("{method} operation whose {name} names the action '{last}' ('{}')", hit.verb.base);
+                    let reason = format!("{method} operation whose {name} names the action '{last}' ('{}')", hit.verb.base);
                     out.push(field, last, reason, true);
                 }
             }

@@ -123,8 +123,7 @@ fn build() -> Lexicon {
     let mut phrasal = HashMap::new();
     for &(head, particle, verb) in vocab::PHRASAL {
         let Some(i) = index(verb) else { continue };
-        let irregular =
-            vocab::PHRASAL_IRREGULAR.iter().filter(|(_, h)| *h == head).map(|(f, _)| (f.to_string(), Form::Past));
+        let irregular = vocab::PHRASAL_IRREGULAR.iter().filter(|(_, h)| *h == head).map(|(f, _)| (f.to_string(), Form::Past));
         for (word, form) in inflections(head).into_iter().chain(irregular) {
             phrasal.entry((word, particle)).or_insert((i, form));
         }
@@ -169,14 +168,13 @@ fn inflections(base: &str) -> Vec<(String, Form)> {
     let consonant_y = last == b'y' && n >= 2 && !is_vowel(b[n - 2]);
     let stem = &base[..n - 1];
     let mut out = vec![(base.to_string(), Form::Base)];
-    let third =
-        if ["s", "x", "z", "ch", "sh"].iter().any(|e| base.ends_with(e)) || (last == b'o' && !base.ends_with("oo")) {
-            format!("{base}es")
-        } else if consonant_y {
-            format!("{stem}ies")
-        } else {
-            format!("{base}s")
-        };
+    let third = if ["s", "x", "z", "ch", "sh"].iter().any(|e| base.ends_with(e)) || (last == b'o' && !base.ends_with("oo")) {
+        format!("{base}es")
+    } else if consonant_y {
+        format!("{stem}ies")
+    } else {
+        format!("{base}s")
+    };
     out.push((third, Form::Third));
     if base.ends_with("ie") {
         out.push((format!("{}ying", &base[..n - 2]), Form::Gerund));
@@ -332,9 +330,7 @@ mod tests {
         assert_eq!(split("dbinit"), Some(("db".into(), "init".into())));
         assert_eq!(split("resetpassword"), Some(("reset".into(), "password".into())));
         assert_eq!(split("resetalldata"), Some(("reset".into(), "alldata".into())));
-        for w in
-            ["runtime", "runbook", "important", "sendgrid", "dropbox", "settings", "payments", "payouts", "jobpost"]
-        {
+        for w in ["runtime", "runbook", "important", "sendgrid", "dropbox", "settings", "payments", "payouts", "jobpost"] {
             assert!(analyze(w).is_none_or(|t| t.hit.form != Form::Base), "{w}");
         }
     }

@@ -117,11 +117,7 @@ pub struct Verdict {
 /// Whether an operation changes state, and why; `None` when a default scan may call it.
 pub fn judge(ep: &Endpoint) -> Option<Verdict> {
     if !["GET", "HEAD", "OPTIONS"].iter().any(|m| ep.method.eq_ignore_ascii_case(m)) {
-        return Some(Verdict {
-            field: Field::Method,
-            word: ep.method.clone(),
-            reason: format!("{} is not a read-only method", ep.method),
-        });
+        return Some(Verdict { field: Field::Method, word: ep.method.clone(), reason: format!("{} is not a read-only method", ep.method) });
     }
     let method = ep.method.as_str();
     let mut reading = fields::Reading::default();
@@ -257,10 +253,7 @@ mod tests {
         let v = judge(&ep).unwrap();
         assert_eq!(v.field, Field::Path);
         assert_eq!(v.word, "createdb");
-        assert_eq!(
-            v.reason,
-            "GET operation whose path segment 'createdb' reads as the verb 'create' (compound 'create'+'db')"
-        );
+        assert_eq!(v.reason, "GET operation whose path segment 'createdb' reads as the verb 'create' (compound 'create'+'db')");
         // Each field alone is enough.
         let mut only = Endpoint::discovered("GET", "/api/v1/thing");
         only.operation_id = ep.operation_id.clone();
@@ -268,10 +261,7 @@ mod tests {
         only.operation_id = None;
         only.summary = ep.summary.clone();
         let v = judge(&only).unwrap();
-        assert_eq!(
-            (v.field, v.reason.as_str()),
-            (Field::Summary, "GET operation whose summary starts with the verb 'creates'")
-        );
+        assert_eq!((v.field, v.reason.as_str()), (Field::Summary, "GET operation whose summary starts with the verb 'creates'"));
         only.summary = None;
         only.tags = ep.tags.clone();
         assert_eq!(judge(&only).unwrap().field, Field::Tag);

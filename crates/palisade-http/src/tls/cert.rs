@@ -74,12 +74,8 @@ pub fn parse_certificate(der: &[u8]) -> Option<CertificateFacts> {
             _ => PublicKeyFacts { algorithm: KeyAlgorithm::Other, bits: key.key_size() },
         }
     });
-    let subject_alt_names = cert
-        .subject_alternative_name()
-        .ok()
-        .flatten()
-        .map(|ext| ext.value.general_names.iter().map(|g| g.to_string()).collect())
-        .unwrap_or_default();
+    let subject_alt_names =
+        cert.subject_alternative_name().ok().flatten().map(|ext| ext.value.general_names.iter().map(|g| g.to_string()).collect()).unwrap_or_default();
     Some(CertificateFacts {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),

@@ -27,10 +27,7 @@ pub struct Hit {
 
 impl Hit {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -59,10 +56,7 @@ impl TestServer {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        TestServer {
-            base: Url::parse(&format!("http://{addr}/")).unwrap(),
-            state,
-        }
+        TestServer { base: Url::parse(&format!("http://{addr}/")).unwrap(), state }
     }
 
     pub fn url(&self, path: &str) -> Url {
@@ -74,18 +68,12 @@ impl TestServer {
     }
 
     pub fn hits_on(&self, path: &str) -> Vec<Hit> {
-        self.hits()
-            .into_iter()
-            .filter(|h| h.target.split('?').next() == Some(path))
-            .collect()
+        self.hits().into_iter().filter(|h| h.target.split('?').next() == Some(path)).collect()
     }
 
     /// Engine config scoped to this server, no rate limit so tests stay quick.
     pub fn config(&self) -> EngineConfig {
-        EngineConfig {
-            rate_per_sec: 0.0,
-            ..EngineConfig::for_target(&self.base)
-        }
+        EngineConfig { rate_per_sec: 0.0, ..EngineConfig::for_target(&self.base) }
     }
 
     pub fn engine(&self) -> Engine {
@@ -100,30 +88,15 @@ fn redirect(status: StatusCode, location: &str) -> Response {
 async fn handle(State(state): State<Arc<ServerState>>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
-    let headers: Vec<(String, String)> = req
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers: Vec<(String, String)> =
+        req.headers().iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
     let previous_hits_here = {
         let mut hits = state.hits.lock().unwrap();
-        let n = hits
-            .iter()
-            .filter(|h| h.target.split('?').next() == Some(path.as_str()))
-            .count();
+        let n = hits.iter().filter(|h| h.target.split('?').next() == Some(path.as_str())).count();
         hits.push(Hit {
             at: Instant::now(),
             method: req.method().to_string(),
-            target: req
-                .uri()
-                .path_and_query()
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
+            target: req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default(),
             headers,
         });
         n
@@ -132,9 +105,7 @@ async fn handle(State(state): State<Arc<ServerState>>, req: Request) -> Response
         "/ok" => "ok".into_response(),
         // ?to=<url-encoded location>
         "/redirect" => {
-            let to = url::form_urlencoded::parse(query.as_bytes())
-                .find(|(k, _)| k == "to")
-                .map(|(_, v)| v.into_owned());
+            let to = url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "to").map(|(_, v)| v.into_owned());
             redirect(StatusCode::FOUND, &to.unwrap_or_else(|| "/ok".into()))
         }
         "/see-other" => redirect(StatusCode::SEE_OTHER, "/ok"),
@@ -150,30 +121,16 @@ async fn handle(State(state): State<Arc<ServerState>>, req: Request) -> Response
         }
         p if p.starts_with("/status/") => {
             let code = p["/status/".len()..].parse().unwrap_or(500);
-            (
-                StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                "status",
-            )
-                .into_response()
+            (StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "status").into_response()
         }
         "/rate-limited-once" => {
             if previous_hits_here == 0 {
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    [("retry-after", "1")],
-                    "slow down",
-                )
-                    .into_response()
+                (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], "slow down").into_response()
             } else {
                 "welcome back".into_response()
             }
         }
-        "/always-503" => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [("retry-after", "1")],
-            "down",
-        )
-            .into_response(),
+        "/always-503" => (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "1")], "down").into_response(),
         "/slow-200ms" => {
             let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
             state.max_in_flight.fetch_max(now, Ordering::SeqCst);
@@ -184,23 +141,12 @@ async fn handle(State(state): State<Arc<ServerState>>, req: Request) -> Response
         "/huge" => huge_body(state.clone()),
         "/gzip-bomb" => {
             let body = state.gzip_bomb.lock().unwrap().clone().unwrap_or_default();
-            (
-                [("content-encoding", "gzip"), ("content-type", "text/plain")],
-                body,
-            )
-                .into_response()
+            ([("content-encoding", "gzip"), ("content-type", "text/plain")], body).into_response()
         }
-        "/binary" => (
-            [("content-type", "application/octet-stream")],
-            Bytes::from_static(b"ok\xff\xfe\x80 tail"),
-        )
-            .into_response(),
+        "/binary" => ([("content-type", "application/octet-stream")], Bytes::from_static(b"ok\xff\xfe\x80 tail")).into_response(),
         "/echo" => {
             let mut out = HeaderMap::new();
-            out.insert(
-                "set-cookie",
-                "sid=servercookievalue123456; Path=/".parse().unwrap(),
-            );
+            out.insert("set-cookie", "sid=servercookievalue123456; Path=/".parse().unwrap());
             (out, "echo").into_response()
         }
         _ => (StatusCode::NOT_FOUND, "not found").into_response(),
@@ -219,17 +165,11 @@ fn huge_body(state: Arc<ServerState>) -> Response {
             if sent >= TOTAL {
                 return None;
             }
-            state
-                .huge_bytes_produced
-                .fetch_add(CHUNK as u64, Ordering::SeqCst);
+            state.huge_bytes_produced.fetch_add(CHUNK as u64, Ordering::SeqCst);
             Some((Ok::<_, std::io::Error>(chunk), sent + CHUNK as u64))
         }
     });
-    (
-        [("content-length", TOTAL.to_string())],
-        Body::from_stream(stream),
-    )
-        .into_response()
+    ([("content-length", TOTAL.to_string())], Body::from_stream(stream)).into_response()
 }
 
 /// ~200 MB of zeros, gzip-compressed at the fast level.
@@ -254,11 +194,7 @@ pub async fn drip_server() -> Url {
             tokio::spawn(async move {
                 let mut buf = [0u8; 4096];
                 let _ = sock.read(&mut buf).await;
-                if sock
-                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n")
-                    .await
-                    .is_err()
-                {
+                if sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n").await.is_err() {
                     return;
                 }
                 for _ in 0..100 {
@@ -290,9 +226,7 @@ pub async fn short_body_server() -> Url {
             tokio::spawn(async move {
                 let mut buf = [0u8; 4096];
                 let _ = sock.read(&mut buf).await;
-                let _ = sock
-                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789")
-                    .await;
+                let _ = sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789").await;
                 let _ = sock.shutdown().await;
             });
         }

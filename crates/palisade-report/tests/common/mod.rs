@@ -3,9 +3,7 @@
 
 use palisade_core::report::{InventorySummary, ToolInfo};
 use palisade_core::scoring::{self, Context};
-use palisade_core::{
-    Category, CheckError, Confidence, Evidence, Exchange, Finding, Report, RuleMeta, ScanHealth, Severity, SkippedOperation,
-};
+use palisade_core::{Category, CheckError, Confidence, Evidence, Exchange, Finding, Report, RuleMeta, ScanHealth, Severity, SkippedOperation};
 
 pub const TARGET: &str = "http://127.0.0.1:8080";
 
@@ -44,38 +42,15 @@ const fn rule(
 
 /// The catalogue the writers look rules up in (the lead's registry in production).
 pub fn rules() -> Vec<RuleMeta> {
-    let mut bola = rule(
-        "BO001",
-        "sequential-object-ids",
-        "Object reachable by guessing its id",
-        Category::Bola,
-        Severity::High,
-        "API1:2023",
-        &[639],
-    );
+    let mut bola = rule("BO001", "sequential-object-ids", "Object reachable by guessing its id", Category::Bola, Severity::High, "API1:2023", &[639]);
     bola.active = true;
-    let mut de001 = rule(
-        "DE001",
-        "secret-in-response-body",
-        "Secret in response body",
-        Category::DataExposure,
-        Severity::Critical,
-        "API3:2023",
-        &[200, 312],
-    );
+    let mut de001 =
+        rule("DE001", "secret-in-response-body", "Secret in response body", Category::DataExposure, Severity::Critical, "API3:2023", &[200, 312]);
     de001.pci_dss = "3.5.1";
     de001.soc2 = "CC6.7";
     vec![
         de001,
-        rule(
-            "DE002",
-            "stack-trace-in-error",
-            "Stack trace in error response",
-            Category::DataExposure,
-            Severity::Medium,
-            "API8:2023",
-            &[209],
-        ),
+        rule("DE002", "stack-trace-in-error", "Stack trace in error response", Category::DataExposure, Severity::Medium, "API8:2023", &[209]),
         rule(
             "AU001",
             "missing-authentication",
@@ -85,33 +60,9 @@ pub fn rules() -> Vec<RuleMeta> {
             "API2:2023",
             &[306],
         ),
-        rule(
-            "AU002",
-            "token-in-url",
-            "Credential accepted in the query string",
-            Category::Authentication,
-            Severity::Medium,
-            "API2:2023",
-            &[598],
-        ),
-        rule(
-            "EN001",
-            "missing-hsts",
-            "Strict-Transport-Security header missing",
-            Category::Encryption,
-            Severity::Low,
-            "API8:2023",
-            &[319],
-        ),
-        rule(
-            "EN002",
-            "cookie-without-secure",
-            "Cookie set without Secure",
-            Category::Encryption,
-            Severity::Medium,
-            "API8:2023",
-            &[614],
-        ),
+        rule("AU002", "token-in-url", "Credential accepted in the query string", Category::Authentication, Severity::Medium, "API2:2023", &[598]),
+        rule("EN001", "missing-hsts", "Strict-Transport-Security header missing", Category::Encryption, Severity::Low, "API8:2023", &[319]),
+        rule("EN002", "cookie-without-secure", "Cookie set without Secure", Category::Encryption, Severity::Medium, "API8:2023", &[614]),
         rule(
             "IN001",
             "deprecated-operation-served",
@@ -188,12 +139,7 @@ pub fn sample_report() -> Report {
             "GET /api/v1/search",
             "The api_key query parameter is accepted, so keys end up in logs and browser history.",
             "3d4e5f6071829304",
-            Evidence {
-                exchange: None,
-                related: vec![],
-                location: "request.query.api_key".into(),
-                excerpt: "api_key=sup…123".into(),
-            },
+            Evidence { exchange: None, related: vec![], location: "request.query.api_key".into(), excerpt: "api_key=sup…123".into() },
         )
         .confidence(Confidence::Low),
         finding(
@@ -215,27 +161,14 @@ pub fn sample_report() -> Report {
             "GET /api/v0/users",
             "The spec marks this operation deprecated but it still answers 200.",
             "5f60718293041526",
-            Evidence {
-                exchange: None,
-                related: vec![],
-                location: "spec".into(),
-                excerpt: "deprecated: true".into(),
-            },
+            Evidence { exchange: None, related: vec![], location: "spec".into(), excerpt: "deprecated: true".into() },
         ),
     ];
-    let assessed = [
-        Category::Authentication,
-        Category::DataExposure,
-        Category::Encryption,
-        Category::InventoryManagement,
-    ];
+    let assessed = [Category::Authentication, Category::DataExposure, Category::Encryption, Category::InventoryManagement];
     let score = scoring::score(&findings, &assessed, Context::General);
     Report {
         schema_version: palisade_core::report::REPORT_SCHEMA_VERSION.to_string(),
-        tool: ToolInfo {
-            name: "Palisade".into(),
-            version: "0.1.0".into(),
-        },
+        tool: ToolInfo { name: "Palisade".into(), version: "0.1.0".into() },
         target: TARGET.into(),
         started_at: "2026-01-15T10:00:00Z".into(),
         duration_ms: 12_345,
@@ -265,10 +198,7 @@ pub fn sample_report() -> Report {
             server_errors: 3,
             dropped: 0,
             refused: 2,
-            check_errors: vec![CheckError {
-                check: "bola".into(),
-                message: "no second identity configured; object-level checks skipped".into(),
-            }],
+            check_errors: vec![CheckError { check: "bola".into(), message: "no second identity configured; object-level checks skipped".into() }],
             aborted: None,
         },
         inventory: InventorySummary {
@@ -282,10 +212,7 @@ pub fn sample_report() -> Report {
                 id: 1,
                 method: "GET".into(),
                 url: format!("{TARGET}/api/v1/config"),
-                request_headers: vec![
-                    ("accept".into(), "application/json".into()),
-                    ("x-debug-token".into(), REQUEST_HEADER_SENTINEL.into()),
-                ],
+                request_headers: vec![("accept".into(), "application/json".into()), ("x-debug-token".into(), REQUEST_HEADER_SENTINEL.into())],
                 status: Some(200),
                 response_headers: vec![("content-type".into(), "application/json".into())],
                 duration_ms: 12,

@@ -6,8 +6,8 @@
 //!   without credentials in read-only variants the router may normalise.
 //! * AU008 (passive): 401 answers without a `WWW-Authenticate` challenge.
 
-use crate::checks::support::{is_admin_operation, ADMIN_PATHS};
 use crate::checks::support::clip;
+use crate::checks::support::{is_admin_operation, ADMIN_PATHS};
 use crate::rules::{au007_auth_bypass_variant, au008_www_authenticate_missing, bf003_role_function_access};
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Evidence, Finding, RuleMeta};
@@ -81,11 +81,8 @@ impl Check for RoleFunctionAccess {
         let Some(admin) = keys.iter().find(|k| identity_role(k).is_some_and(|(r, _)| ADMIN_ROLES.contains(&r))) else {
             return Ok(());
         };
-        let users: Vec<&String> = keys
-            .iter()
-            .filter(|k| identity_role(k).is_some_and(|(r, _)| !ADMIN_ROLES.contains(&r)))
-            .take(MAX_ROLE_IDENTITIES)
-            .collect();
+        let users: Vec<&String> =
+            keys.iter().filter(|k| identity_role(k).is_some_and(|(r, _)| !ADMIN_ROLES.contains(&r))).take(MAX_ROLE_IDENTITIES).collect();
         if users.is_empty() {
             return Ok(());
         }
@@ -349,16 +346,14 @@ impl PassiveCheck for MissingChallenge {
             seen.push(label.clone());
         }
         let r = &au008_www_authenticate_missing::RULE;
-        ctx.report(
-            Finding::new(r, label.clone(), format!("{label} answered 401 Unauthorized without a WWW-Authenticate challenge."), "").evidence(
-                Evidence {
-                    exchange: Some(response.exchange_id),
-                    location: "response.header.WWW-Authenticate".into(),
-                    excerpt: format!("HTTP 401, no WWW-Authenticate header ({} body bytes)", response.body.len()),
-                    ..Default::default()
-                },
-            ),
-        );
+        ctx.report(Finding::new(r, label.clone(), format!("{label} answered 401 Unauthorized without a WWW-Authenticate challenge."), "").evidence(
+            Evidence {
+                exchange: Some(response.exchange_id),
+                location: "response.header.WWW-Authenticate".into(),
+                excerpt: format!("HTTP 401, no WWW-Authenticate header ({} body bytes)", response.body.len()),
+                ..Default::default()
+            },
+        ));
     }
 }
 

@@ -95,7 +95,10 @@ impl TokensInUrls {
             Finding::new(
                 &au011_token_in_url::RULE,
                 endpoint,
-                format!("{where_} carries {kind} in the query parameter `{}`: URLs end up in access logs, browser history and Referer headers.", token.param),
+                format!(
+                    "{where_} carries {kind} in the query parameter `{}`: URLs end up in access logs, browser history and Referer headers.",
+                    token.param
+                ),
                 &format!("{}\u{1f}{id}", norm(&token.param)),
             )
             .detail(token.param.clone())
@@ -170,16 +173,25 @@ impl PassiveCheck for BasicOverHttp {
         let r = &au012_basic_auth_plaintext::RULE;
         if ctx.target.scheme() == "http" && !self.credentials_checked.swap(true, Ordering::SeqCst) {
             for (name, creds) in &ctx.engine.config().identities {
-                let basic = creds
-                    .headers
-                    .iter()
-                    .any(|(k, v)| k.eq_ignore_ascii_case("authorization") && v.trim_start().get(..6).is_some_and(|p| p.eq_ignore_ascii_case("basic ")));
+                let basic = creds.headers.iter().any(|(k, v)| {
+                    k.eq_ignore_ascii_case("authorization") && v.trim_start().get(..6).is_some_and(|p| p.eq_ignore_ascii_case("basic "))
+                });
                 if basic {
                     ctx.report(
-                        Finding::new(r, ctx.origin(), format!("The identity `{name}` sends Basic credentials (user name and password, base64) to a plain-http target."), "")
-                            .target_wide(&ctx.origin(), &format!("credentials\u{1f}{name}"))
-                            .detail("user-credentials")
-                            .evidence(Evidence { exchange: None, location: "credential.authorization".into(), excerpt: "Authorization: Basic ******** over http://".into(), ..Default::default() }),
+                        Finding::new(
+                            r,
+                            ctx.origin(),
+                            format!("The identity `{name}` sends Basic credentials (user name and password, base64) to a plain-http target."),
+                            "",
+                        )
+                        .target_wide(&ctx.origin(), &format!("credentials\u{1f}{name}"))
+                        .detail("user-credentials")
+                        .evidence(Evidence {
+                            exchange: None,
+                            location: "credential.authorization".into(),
+                            excerpt: "Authorization: Basic ******** over http://".into(),
+                            ..Default::default()
+                        }),
                     );
                 }
             }
@@ -187,12 +199,17 @@ impl PassiveCheck for BasicOverHttp {
         if response.url.scheme() != "http" && request.url.scheme() != "http" {
             return;
         }
-        let Some((_, challenge)) = response.headers.iter().find(|(k, v)| k.eq_ignore_ascii_case("www-authenticate") && offers_basic(v)) else { return };
+        let Some((_, challenge)) = response.headers.iter().find(|(k, v)| k.eq_ignore_ascii_case("www-authenticate") && offers_basic(v)) else {
+            return;
+        };
         ctx.report(
             Finding::new(
                 r,
                 endpoint_label(request),
-                format!("This plain-http endpoint asks for Basic credentials (HTTP {}): clients will send the password readable on the network.", response.status),
+                format!(
+                    "This plain-http endpoint asks for Basic credentials (HTTP {}): clients will send the password readable on the network.",
+                    response.status
+                ),
                 "",
             )
             .target_wide(&ctx.origin(), "challenge")

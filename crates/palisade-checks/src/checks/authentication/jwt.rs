@@ -8,8 +8,8 @@
 
 use crate::checks::support::{clip, endpoint_label};
 use crate::rules::{
-    au002_jwt_alg_none_accepted, au003_jwt_weak_secret, au004_jwt_expiry, au005_jwt_sensitive_claims, au006_api_key_in_query,
-    au009_jwt_header_risk, au010_jwt_missing_iss_aud,
+    au002_jwt_alg_none_accepted, au003_jwt_weak_secret, au004_jwt_expiry, au005_jwt_sensitive_claims, au006_api_key_in_query, au009_jwt_header_risk,
+    au010_jwt_missing_iss_aud,
 };
 use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -43,9 +43,30 @@ const FAR_FUTURE_SECS: i64 = 366 * 24 * 3600;
 /// Claim names that should never travel in a readable token (normalised:
 /// lower case, `_`/`-` removed).
 const SENSITIVE_CLAIMS: &[&str] = &[
-    "password", "passwd", "pwd", "passwordhash", "secret", "clientsecret", "apikey", "apisecret", "privatekey",
-    "ssn", "socialsecuritynumber", "creditcard", "cardnumber", "ccnumber", "cvv", "cvc", "iban", "accountnumber",
-    "pin", "dob", "dateofbirth", "taxid", "passport", "awssecretaccesskey",
+    "password",
+    "passwd",
+    "pwd",
+    "passwordhash",
+    "secret",
+    "clientsecret",
+    "apikey",
+    "apisecret",
+    "privatekey",
+    "ssn",
+    "socialsecuritynumber",
+    "creditcard",
+    "cardnumber",
+    "ccnumber",
+    "cvv",
+    "cvc",
+    "iban",
+    "accountnumber",
+    "pin",
+    "dob",
+    "dateofbirth",
+    "taxid",
+    "passport",
+    "awssecretaccesskey",
 ];
 
 /// A decoded (unverified) JWT.
@@ -240,10 +261,15 @@ pub fn analyze(ctx: &ScanContext, jwt: &Jwt, endpoint: &str, exchange: Option<Ex
         let r = &au010_jwt_missing_iss_aud::RULE;
         let names = missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" and ");
         ctx.report(
-            Finding::new(r, endpoint, format!("A JWT seen here has no {names} claim: a token minted for another service or by another issuer cannot be told apart."), "")
-                .target_wide(&origin, &format!("missing-{}", missing.join("-")))
-                .detail(format!("missing-{}", missing.join("-")))
-                .evidence(evidence(format!("token {} claims: {}", masked(jwt), claim_names(jwt)))),
+            Finding::new(
+                r,
+                endpoint,
+                format!("A JWT seen here has no {names} claim: a token minted for another service or by another issuer cannot be told apart."),
+                "",
+            )
+            .target_wide(&origin, &format!("missing-{}", missing.join("-")))
+            .detail(format!("missing-{}", missing.join("-")))
+            .evidence(evidence(format!("token {} claims: {}", masked(jwt), claim_names(jwt)))),
         );
     }
 
@@ -259,10 +285,7 @@ pub fn analyze(ctx: &ScanContext, jwt: &Jwt, endpoint: &str, exchange: Option<Ex
             other => other.to_string(),
         };
         let by_name = SENSITIVE_CLAIMS.contains(&norm(name).as_str()) && !text.is_empty();
-        let by_value = detector
-            .scan(text.as_bytes())
-            .iter()
-            .any(|m| matches!(m.kind, palisade_detect::Kind::Secret));
+        let by_value = detector.scan(text.as_bytes()).iter().any(|m| matches!(m.kind, palisade_detect::Kind::Secret));
         if by_name || by_value {
             ctx.report(
                 Finding::new(r, endpoint, format!("A JWT seen here carries the claim `{name}`, readable by anyone holding the token."), "")
@@ -374,7 +397,11 @@ impl Check for JwtAlgNone {
             .inventory
             .security_schemes
             .iter()
-            .filter(|(_, s)| s.kind == "http" && s.scheme.as_deref().is_some_and(|x| x.eq_ignore_ascii_case("bearer")) || s.kind == "oauth2" || s.kind == "openIdConnect")
+            .filter(|(_, s)| {
+                s.kind == "http" && s.scheme.as_deref().is_some_and(|x| x.eq_ignore_ascii_case("bearer"))
+                    || s.kind == "oauth2"
+                    || s.kind == "openIdConnect"
+            })
             .map(|(n, _)| n)
             .collect();
         let mut crawled: Vec<_> = ctx.crawled.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|(ep, _)| ep.clone()).collect();
@@ -397,10 +424,7 @@ impl Check for JwtAlgNone {
             }
             for variant in NONE_VARIANTS {
                 let forged = jwt.forged_none(variant);
-                let req = ProbeRequest::get(url.clone())
-                    .auth(AuthMode::Anonymous)
-                    .header("Authorization", format!("Bearer {forged}"))
-                    .no_redirects();
+                let req = ProbeRequest::get(url.clone()).auth(AuthMode::Anonymous).header("Authorization", format!("Bearer {forged}")).no_redirects();
                 let Ok(resp) = ctx.send(req).await else { continue };
                 if resp.is_success() && same_shape(&baseline, &resp) {
                     let r = &au002_jwt_alg_none_accepted::RULE;
@@ -457,13 +481,18 @@ impl Check for ApiKeyInQuery {
             if scheme.kind.eq_ignore_ascii_case("apiKey") && scheme.location.as_deref() == Some("query") {
                 let param = scheme.name.clone().unwrap_or_default();
                 ctx.report(
-                    Finding::new(r, ctx.origin(), format!("The security scheme `{name}` sends the API key in the query parameter `{param}`."), &format!("scheme\u{1f}{name}"))
-                        .evidence(Evidence {
-                            exchange: None,
-                            location: "spec".into(),
-                            excerpt: format!("securitySchemes.{name}: {{type: apiKey, in: query, name: {param}}}"),
-                            ..Default::default()
-                        }),
+                    Finding::new(
+                        r,
+                        ctx.origin(),
+                        format!("The security scheme `{name}` sends the API key in the query parameter `{param}`."),
+                        &format!("scheme\u{1f}{name}"),
+                    )
+                    .evidence(Evidence {
+                        exchange: None,
+                        location: "spec".into(),
+                        excerpt: format!("securitySchemes.{name}: {{type: apiKey, in: query, name: {param}}}"),
+                        ..Default::default()
+                    }),
                 );
             }
         }
@@ -473,19 +502,14 @@ impl Check for ApiKeyInQuery {
                     continue;
                 }
                 ctx.report(
-                    Finding::new(
-                        r,
-                        ep.label(),
-                        format!("{} declares the credential `{}` as a query parameter.", ep.label(), p.name),
-                        &p.name,
-                    )
-                    .detail(p.name.clone())
-                    .evidence(Evidence {
-                        exchange: None,
-                        location: "spec".into(),
-                        excerpt: format!("{}?{}=…", ep.label(), p.name),
-                        ..Default::default()
-                    }),
+                    Finding::new(r, ep.label(), format!("{} declares the credential `{}` as a query parameter.", ep.label(), p.name), &p.name)
+                        .detail(p.name.clone())
+                        .evidence(Evidence {
+                            exchange: None,
+                            location: "spec".into(),
+                            excerpt: format!("{}?{}=…", ep.label(), p.name),
+                            ..Default::default()
+                        }),
                 );
             }
         }

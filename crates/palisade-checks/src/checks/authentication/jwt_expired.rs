@@ -96,10 +96,7 @@ impl Check for ExpiredTokenAccepted {
                 continue; // The token is not what grants access here.
             }
             tried += 1;
-            let req = ProbeRequest::get(url.clone())
-                .auth(AuthMode::Anonymous)
-                .header("Authorization", format!("Bearer {expired}"))
-                .no_redirects();
+            let req = ProbeRequest::get(url.clone()).auth(AuthMode::Anonymous).header("Authorization", format!("Bearer {expired}")).no_redirects();
             let Ok(resp) = ctx.send(req).await else { continue };
             if resp.is_success() && same_shape(&baseline, &resp) {
                 let r = &au013_expired_jwt_accepted::RULE;

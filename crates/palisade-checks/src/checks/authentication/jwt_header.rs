@@ -2,8 +2,8 @@
 //! `x5u`, `jwk`, `x5c`) or reach a key lookup unescaped (`kid`). Offline:
 //! called from [`crate::checks::authentication::jwt::analyze`] for every token, nothing is sent.
 
-use crate::checks::support::clip;
 use crate::checks::authentication::jwt::Jwt;
+use crate::checks::support::clip;
 use crate::rules::au009_jwt_header_risk;
 use palisade_core::{Evidence, Finding, Severity};
 use palisade_engine::ScanContext;
@@ -65,13 +65,9 @@ pub(crate) fn report(ctx: &ScanContext, jwt: &Jwt, endpoint: &str, evidence: &dy
     for (detail, severity, message) in header_risks(jwt, ctx.target.host_str()) {
         let keys: Vec<&str> = jwt.header.keys().map(String::as_str).collect();
         let alg = jwt.header.get("alg").and_then(Value::as_str).unwrap_or("");
-        ctx.report(
-            Finding::new(r, endpoint, message, "")
-                .target_wide(&ctx.origin(), &detail)
-                .severity(severity)
-                .detail(detail.clone())
-                .evidence(evidence(format!("token {} header alg={alg} params={}", palisade_core::mask::mask_secret(&jwt.raw), clip(&keys.join(","), 80)))),
-        );
+        ctx.report(Finding::new(r, endpoint, message, "").target_wide(&ctx.origin(), &detail).severity(severity).detail(detail.clone()).evidence(
+            evidence(format!("token {} header alg={alg} params={}", palisade_core::mask::mask_secret(&jwt.raw), clip(&keys.join(","), 80))),
+        ));
     }
 }
 

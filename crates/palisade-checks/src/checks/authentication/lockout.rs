@@ -15,13 +15,38 @@ use std::collections::HashSet;
 const MAX_OPERATIONS: usize = 10;
 /// Path segments (lower case) that name an authentication operation.
 const AUTH_SEGMENTS: &[&str] = &[
-    "login", "signin", "sign-in", "sign_in", "logon", "token", "tokens", "auth", "authenticate", "oauth", "password-reset",
-    "reset-password", "forgot-password", "password_reset", "reset_password", "forgot_password", "passwordreset",
+    "login",
+    "signin",
+    "sign-in",
+    "sign_in",
+    "logon",
+    "token",
+    "tokens",
+    "auth",
+    "authenticate",
+    "oauth",
+    "password-reset",
+    "reset-password",
+    "forgot-password",
+    "password_reset",
+    "reset_password",
+    "forgot_password",
+    "passwordreset",
 ];
 /// operationId fragments (lower case, alphanumerics only).
 const AUTH_OPERATION_IDS: &[&str] = &["login", "signin", "logon", "authenticate", "token", "passwordreset", "resetpassword", "forgotpassword"];
 /// Response headers that signal a limit.
-const LIMIT_HEADERS: &[&str] = &["retry-after", "ratelimit", "ratelimit-limit", "ratelimit-policy", "ratelimit-remaining", "x-ratelimit-limit", "x-ratelimit-remaining", "x-rate-limit-limit", "x-rate-limit-remaining"];
+const LIMIT_HEADERS: &[&str] = &[
+    "retry-after",
+    "ratelimit",
+    "ratelimit-limit",
+    "ratelimit-policy",
+    "ratelimit-remaining",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-rate-limit-limit",
+    "x-rate-limit-remaining",
+];
 
 /// True when the operation is named for authentication.
 pub(crate) fn is_auth_operation(ep: &Endpoint) -> bool {

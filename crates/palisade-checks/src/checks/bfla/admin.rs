@@ -11,7 +11,6 @@ use palisade_http::{AuthMode, ProbeRequest};
 /// Most anonymous requests BF002 sends (spec operations first, then [`ADMIN_PATHS`]).
 pub const MAX_PROBES: usize = 30;
 
-
 /// What the response holds, without values (an admin listing is full of
 /// hashes and personal data the detector may not redact): JSON property
 /// names, else a short redacted text excerpt.

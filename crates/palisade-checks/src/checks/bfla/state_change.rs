@@ -31,16 +31,12 @@ impl Check for UnauthenticatedStateChange {
             // A state-changing GET can be fired by a link or an <img> tag.
             let severity = if ep.method == "GET" { Severity::High } else { r.default_severity };
             let declared = if ep.security_declared { "declares no security requirement" } else { "has no security declared anywhere in the spec" };
-            ctx.report(
-                Finding::new(r, ep.label(), format!("{} ({reason}) {declared}.", ep.label()), "")
-                    .severity(severity)
-                    .evidence(Evidence {
-                        exchange: None,
-                        location: "spec".into(),
-                        excerpt: format!("{} security: []", ep.label()),
-                        ..Default::default()
-                    }),
-            );
+            ctx.report(Finding::new(r, ep.label(), format!("{} ({reason}) {declared}.", ep.label()), "").severity(severity).evidence(Evidence {
+                exchange: None,
+                location: "spec".into(),
+                excerpt: format!("{} security: []", ep.label()),
+                ..Default::default()
+            }));
         }
         Ok(())
     }

@@ -5,13 +5,13 @@
 //! * BO002: with two or more identities, one identity's objects requested
 //!   with another identity's credentials.
 
+use crate::checks::support::list_ids;
 use crate::rules::{bo001_sequential_object_ids, bo002_cross_identity_access};
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Endpoint, EndpointSource, Evidence, Finding, ParamLocation, RuleMeta};
 use palisade_engine::triage::{concrete_path, state_changing_reason};
 use palisade_engine::{Check, CheckFailure, ScanContext};
 use palisade_http::{AuthMode, ProbeRequest, Response};
-use crate::checks::support::list_ids;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
@@ -140,14 +140,15 @@ impl Check for SequentialIds {
 /// BO002.
 pub struct CrossIdentity;
 
-
 fn contains_id(body: &Value, field: &str, id: &str) -> bool {
     let matches = |v: Option<&Value>| match v {
         Some(Value::String(s)) => s == id,
         Some(Value::Number(n)) => n.to_string() == id,
         _ => false,
     };
-    matches(body.get(field)) || matches(body.get("id")) || body.as_object().is_some_and(|m| m.values().any(|v| v.is_object() && (matches(v.get(field)) || matches(v.get("id")))))
+    matches(body.get(field))
+        || matches(body.get("id"))
+        || body.as_object().is_some_and(|m| m.values().any(|v| v.is_object() && (matches(v.get(field)) || matches(v.get("id")))))
 }
 
 #[async_trait]
@@ -167,8 +168,7 @@ impl Check for CrossIdentity {
         if names.len() < 2 {
             return Ok(());
         }
-        let gets: Vec<&Endpoint> =
-            ctx.inventory.endpoints.iter().filter(|e| e.method == "GET" && state_changing_reason(e).is_none()).collect();
+        let gets: Vec<&Endpoint> = ctx.inventory.endpoints.iter().filter(|e| e.method == "GET" && state_changing_reason(e).is_none()).collect();
         let resources: Vec<(&Endpoint, &Endpoint, String)> = gets
             .iter()
             .filter_map(|detail| {
@@ -207,9 +207,7 @@ impl Check for CrossIdentity {
                         if !own.is_success() {
                             continue;
                         }
-                        let Ok(theirs) =
-                            ctx.send(ProbeRequest::get(url).auth(AuthMode::Identity(caller.to_string())).no_redirects()).await
-                        else {
+                        let Ok(theirs) = ctx.send(ProbeRequest::get(url).auth(AuthMode::Identity(caller.to_string())).no_redirects()).await else {
                             continue;
                         };
                         let Some(body) = theirs.json() else { continue };

@@ -6,8 +6,8 @@
 //! server resolved the decoded path after routing: an authorization check on
 //! A does not protect B. Only GETs are sent; the host never changes.
 
-use crate::checks::support::list_ids;
 use crate::checks::support::clip;
+use crate::checks::support::list_ids;
 use crate::rules::bo003_id_path_traversal;
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Endpoint, EndpointSource, Evidence, Finding, ParamLocation, RuleMeta};
@@ -178,7 +178,8 @@ impl Check for IdPathTraversal {
             let resp = ctx.send(ProbeRequest::get(url.clone()).no_redirects()).await?;
             Ok::<_, CheckFailure>((path, url, resp))
         };
-        let found = |r: &Response, path: &str| r.is_success() && !r.body.is_empty() && !ctx.soft404.is_not_found(r, path.rsplit('/').next().unwrap_or(path));
+        let found =
+            |r: &Response, path: &str| r.is_success() && !r.body.is_empty() && !ctx.soft404.is_not_found(r, path.rsplit('/').next().unwrap_or(path));
         for cand in candidates(&ctx.inventory.endpoints) {
             // Two ids: from the list operation when there is one, else the sample and its neighbour.
             let mut ids: Vec<String> = Vec::new();

@@ -52,17 +52,9 @@ pub(crate) fn report_exposures(ctx: &ScanContext, rule: &RuleMeta) {
             hit.signature.detail,
             hit.source.label()
         );
-        ctx.report(
-            Finding::new(rule, format!("GET {}", hit.path), message, "")
-                .severity(severity)
-                .detail(hit.signature.kind.label())
-                .evidence(Evidence {
-                    exchange: Some(hit.exchange_id),
-                    location: "response.body".into(),
-                    excerpt: excerpt(ctx, hit),
-                    ..Default::default()
-                }),
-        );
+        ctx.report(Finding::new(rule, format!("GET {}", hit.path), message, "").severity(severity).detail(hit.signature.kind.label()).evidence(
+            Evidence { exchange: Some(hit.exchange_id), location: "response.body".into(), excerpt: excerpt(ctx, hit), ..Default::default() },
+        ));
     }
 }
 
@@ -82,16 +74,8 @@ pub(crate) fn report_undocumented(ctx: &ScanContext) {
             hit.signature.kind.label(),
             hit.source.label()
         );
-        ctx.report(
-            Finding::new(r, format!("GET {}", hit.path), message, "undocumented")
-                .severity(severity)
-                .confidence(Confidence::High)
-                .evidence(Evidence {
-                    exchange: Some(hit.exchange_id),
-                    location: "response.body".into(),
-                    excerpt: excerpt(ctx, hit),
-                    ..Default::default()
-                }),
-        );
+        ctx.report(Finding::new(r, format!("GET {}", hit.path), message, "undocumented").severity(severity).confidence(Confidence::High).evidence(
+            Evidence { exchange: Some(hit.exchange_id), location: "response.body".into(), excerpt: excerpt(ctx, hit), ..Default::default() },
+        ));
     }
 }

@@ -12,8 +12,22 @@ use serde_json::Value;
 
 /// Response properties that carry key material (normalised: lower case, letters and digits only).
 pub const KEY_MATERIAL_PROPERTIES: &[&str] = &[
-    "key", "apikey", "secret", "secretkey", "clientsecret", "token", "accesstoken", "refreshtoken", "idtoken",
-    "privatekey", "secretaccesskey", "password", "signingsecret", "webhooksecret", "plaintextkey", "rawkey",
+    "key",
+    "apikey",
+    "secret",
+    "secretkey",
+    "clientsecret",
+    "token",
+    "accesstoken",
+    "refreshtoken",
+    "idtoken",
+    "privatekey",
+    "secretaccesskey",
+    "password",
+    "signingsecret",
+    "webhooksecret",
+    "plaintextkey",
+    "rawkey",
 ];
 /// Schema nesting walked when looking for key material.
 const MAX_SCHEMA_DEPTH: usize = 4;
@@ -52,10 +66,7 @@ pub fn key_material_property(schema: &Value) -> Option<String> {
 
 /// The property a write operation's success response declares as key material.
 fn revealed_property(ep: &Endpoint) -> Option<String> {
-    ep.responses
-        .iter()
-        .filter(|(code, _)| code.starts_with('2'))
-        .find_map(|(_, r)| r.schema.as_ref().and_then(key_material_property))
+    ep.responses.iter().filter(|(code, _)| code.starts_with('2')).find_map(|(_, r)| r.schema.as_ref().and_then(key_material_property))
 }
 
 /// True when `Cache-Control` keeps the response out of shared and disk caches.
@@ -130,7 +141,10 @@ pub fn creation_reveal_finding(endpoint: &str, request: &ProbeRequest, response:
         Finding::new(
             r,
             endpoint,
-            format!("{endpoint} answered HTTP {} with a secret in the body and Cache-Control {cc}: the one-time reveal can be stored by caches and logs.", response.status),
+            format!(
+                "{endpoint} answered HTTP {} with a secret in the body and Cache-Control {cc}: the one-time reveal can be stored by caches and logs.",
+                response.status
+            ),
             "observed",
         )
         .detail("observed")
@@ -154,7 +168,8 @@ mod tests {
         assert_eq!(key_material_property(&seed).as_deref(), Some("key"));
         let nested = json!({"type": "object", "properties": {"data": {"type": "object", "properties": {"client_secret": {}}}}});
         assert_eq!(key_material_property(&nested).as_deref(), Some("data.client_secret"));
-        let ids_only = json!({"type": "object", "properties": {"key_id": {"type": "string"}, "token_type": {"type": "string"}, "key": {"type": "object"}}});
+        let ids_only =
+            json!({"type": "object", "properties": {"key_id": {"type": "string"}, "token_type": {"type": "string"}, "key": {"type": "object"}}});
         assert_eq!(key_material_property(&ids_only), None);
         assert_eq!(key_material_property(&json!({"type": "object"})), None);
     }

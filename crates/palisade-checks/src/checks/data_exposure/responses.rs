@@ -4,8 +4,8 @@
 use crate::checks::data_exposure::key_reveal::forbids_storage;
 use crate::checks::support::{clip, endpoint_label, CANARY_PREFIX};
 use crate::rules::{
-    de001_secret_in_response, de002_pii_in_response, de003_debug_output, de004_internal_details,
-    de005_debug_endpoint, de006_key_reflection, de007_secret_cacheable,
+    de001_secret_in_response, de002_pii_in_response, de003_debug_output, de004_internal_details, de005_debug_endpoint, de006_key_reflection,
+    de007_secret_cacheable,
 };
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Evidence, Finding, RuleMeta, Severity};
@@ -13,7 +13,6 @@ use palisade_detect::{Detector, Kind, Match};
 use palisade_engine::{Check, CheckFailure, PassiveCheck, ScanContext};
 use palisade_http::{AuthMode, ProbeRequest, Response};
 use rand::Rng;
-
 
 /// Characters of context kept either side of a masked value in an excerpt.
 const EXCERPT_CONTEXT: usize = 48;
@@ -86,19 +85,15 @@ impl PassiveCheck for ResponseScan {
         } else if saw_secret && success && !forbids_storage(response.header("cache-control")) {
             let r = &de007_secret_cacheable::RULE;
             let cc = response.header("cache-control").unwrap_or("(absent)");
-            ctx.report(
-                Finding::new(r, &endpoint, format!("The response carries a secret and Cache-Control is {cc}."), "")
-                    .evidence(Evidence {
-                        exchange: Some(response.exchange_id),
-                        location: "response.header.Cache-Control".into(),
-                        excerpt: format!("Cache-Control: {cc}"),
-                        ..Default::default()
-                    }),
-            );
+            ctx.report(Finding::new(r, &endpoint, format!("The response carries a secret and Cache-Control is {cc}."), "").evidence(Evidence {
+                exchange: Some(response.exchange_id),
+                location: "response.header.Cache-Control".into(),
+                excerpt: format!("Cache-Control: {cc}"),
+                ..Default::default()
+            }));
         }
     }
 }
-
 
 fn finding_for(
     ctx: &ScanContext,
@@ -141,18 +136,12 @@ fn finding_for(
         // The same internal host or path everywhere is one finding for the target.
         Kind::Internal => Finding::new(rule, endpoint, message, "").target_wide(&ctx.origin(), &format!("{}={}", m.rule_id, m.masked)),
     };
-    Some(
-        finding
-            .severity(severity)
-            .confidence(m.confidence)
-            .detail(m.rule_id.clone())
-            .evidence(Evidence {
-                exchange: Some(response.exchange_id),
-                location: location.to_string(),
-                excerpt,
-                ..Default::default()
-            }),
-    )
+    Some(finding.severity(severity).confidence(m.confidence).detail(m.rule_id.clone()).evidence(Evidence {
+        exchange: Some(response.exchange_id),
+        location: location.to_string(),
+        excerpt,
+        ..Default::default()
+    }))
 }
 
 /// Detector contexts are field names (`key`, `api_key`) or descriptions (`postgres://`, `alg=HS256`).
@@ -201,7 +190,12 @@ struct DebugProbe {
 }
 
 const DEBUG_PROBES: &[DebugProbe] = &[
-    DebugProbe { path: "/console", markers: &["werkzeug", "console"], severity: Severity::Critical, what: "Werkzeug interactive console (remote code execution once unlocked)" },
+    DebugProbe {
+        path: "/console",
+        markers: &["werkzeug", "console"],
+        severity: Severity::Critical,
+        what: "Werkzeug interactive console (remote code execution once unlocked)",
+    },
     DebugProbe { path: "/.env", markers: &["="], severity: Severity::High, what: "environment file" },
     DebugProbe { path: "/actuator/env", markers: &["propertysources"], severity: Severity::High, what: "Spring Boot environment endpoint" },
     DebugProbe { path: "/.git/config", markers: &["[core]"], severity: Severity::High, what: "Git repository metadata" },
@@ -298,8 +292,8 @@ const KEY_PARAM_NAMES: &[&str] = &["api_key", "apikey", "key", "token", "access_
 /// How likely an operation is to read (and so possibly echo) an API key; lower is better.
 /// A declared key parameter and an API-key scheme first, then either, then any security, then the rest.
 fn reflection_rank(ep: &palisade_core::Endpoint, inventory: &palisade_core::Inventory) -> u8 {
-    let api_key_scheme = ep.requires_auth()
-        && ep.security.iter().flatten().any(|name| inventory.security_schemes.get(name).is_some_and(|s| s.kind == "apiKey"));
+    let api_key_scheme =
+        ep.requires_auth() && ep.security.iter().flatten().any(|name| inventory.security_schemes.get(name).is_some_and(|s| s.kind == "apiKey"));
     let key_param = ep.parameters.iter().any(|p| KEY_PARAM_NAMES.iter().any(|n| p.name.eq_ignore_ascii_case(n)));
     match (key_param, api_key_scheme, ep.requires_auth()) {
         (true, true, _) => 0,
@@ -364,17 +358,12 @@ impl Check for KeyReflection {
                 if debug { ", inside a debug traceback" } else { "" }
             );
             let label = format!("GET {}", url.path());
-            ctx.report(
-                Finding::new(r, label, message, "")
-                    .severity(severity)
-                    .confidence(Confidence::High)
-                    .evidence(Evidence {
-                        exchange: Some(resp.exchange_id),
-                        related: hits.iter().filter(|(_, x, _)| x.exchange_id != resp.exchange_id).map(|(_, x, _)| x.exchange_id).collect(),
-                        location: location.clone(),
-                        excerpt,
-                    }),
-            );
+            ctx.report(Finding::new(r, label, message, "").severity(severity).confidence(Confidence::High).evidence(Evidence {
+                exchange: Some(resp.exchange_id),
+                related: hits.iter().filter(|(_, x, _)| x.exchange_id != resp.exchange_id).map(|(_, x, _)| x.exchange_id).collect(),
+                location: location.clone(),
+                excerpt,
+            }));
         }
         Ok(())
     }
@@ -403,9 +392,7 @@ impl Variant {
     fn request(self, mut url: url::Url, canary: &str) -> ProbeRequest {
         match self {
             Variant::Header => ProbeRequest::get(url).auth(AuthMode::Anonymous).header("X-API-Key", canary),
-            Variant::Bearer => {
-                ProbeRequest::get(url).auth(AuthMode::Anonymous).header("Authorization", format!("Bearer {canary}"))
-            }
+            Variant::Bearer => ProbeRequest::get(url).auth(AuthMode::Anonymous).header("Authorization", format!("Bearer {canary}")),
             Variant::Query => {
                 for name in ["api_key", "apikey", "key", "token"] {
                     url.query_pairs_mut().append_pair(name, canary);
@@ -414,10 +401,7 @@ impl Variant {
             }
             Variant::MalformedWithHeader => {
                 url.query_pairs_mut().append_pair("limit", "abc").append_pair("page", "-1").append_pair("id", "'");
-                ProbeRequest::get(url)
-                    .auth(AuthMode::Anonymous)
-                    .header("X-API-Key", canary)
-                    .header("Accept", "application/x-palisade-unexpected")
+                ProbeRequest::get(url).auth(AuthMode::Anonymous).header("X-API-Key", canary).header("Accept", "application/x-palisade-unexpected")
             }
         }
     }

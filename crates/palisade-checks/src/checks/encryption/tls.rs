@@ -114,13 +114,11 @@ impl Check for TlsInspection {
         let facts = probe(engine, &ctx.target).await?;
         for issue in assess(&facts, &ctx.target, &engine.config().extra_roots, unix_now()) {
             let Some(rule) = crate::rule(issue.rule) else { continue };
-            ctx.report(
-                Finding::new(rule, &origin, issue.message, &issue.key).severity(issue.severity).evidence(Evidence {
-                    location: "tls.certificate".into(),
-                    excerpt: format!("{} ({} {})", issue.excerpt, facts.version, facts.cipher),
-                    ..Default::default()
-                }),
-            );
+            ctx.report(Finding::new(rule, &origin, issue.message, &issue.key).severity(issue.severity).evidence(Evidence {
+                location: "tls.certificate".into(),
+                excerpt: format!("{} ({} {})", issue.excerpt, facts.version, facts.cipher),
+                ..Default::default()
+            }));
         }
         Ok(())
     }
@@ -191,7 +189,8 @@ impl palisade_engine::PassiveCheck for MixedContent {
             let text = String::from_utf8_lossy(body);
             // The API description's example values and servers are not links the API hands out.
             let head: String = text.chars().take(400).collect();
-            let is_spec = head.contains("\"openapi\"") || head.contains("\"swagger\"") || head.starts_with("openapi:") || head.starts_with("swagger:");
+            let is_spec =
+                head.contains("\"openapi\"") || head.contains("\"swagger\"") || head.starts_with("openapi:") || head.starts_with("swagger:");
             if !is_spec {
                 for l in plaintext_self_links(&text, host, MAX_LINKS_QUOTED) {
                     links.push(("response.body".into(), l));
@@ -206,14 +205,18 @@ impl palisade_engine::PassiveCheck for MixedContent {
         // The same plaintext link on many responses (a shared page, a catch-all) is one finding.
         let first_link = links[0].1.split(['?', '#']).next().unwrap_or_default().to_string();
         ctx.report(
-            Finding::new(r, ctx.origin(), format!("{} links back to the API over plain HTTP: {}", crate::checks::support::endpoint_label(request), quoted.join(", ")), &first_link).evidence(
-                Evidence {
-                    exchange: Some(response.exchange_id),
-                    location,
-                    excerpt: crate::checks::support::clip(&quoted.join(" "), 240),
-                    ..Default::default()
-                },
-            ),
+            Finding::new(
+                r,
+                ctx.origin(),
+                format!("{} links back to the API over plain HTTP: {}", crate::checks::support::endpoint_label(request), quoted.join(", ")),
+                &first_link,
+            )
+            .evidence(Evidence {
+                exchange: Some(response.exchange_id),
+                location,
+                excerpt: crate::checks::support::clip(&quoted.join(" "), 240),
+                ..Default::default()
+            }),
         );
     }
 }

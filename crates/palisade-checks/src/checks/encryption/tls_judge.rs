@@ -254,10 +254,7 @@ pub const WEAK_SUITES: &[(u16, &str, WeakClass)] = &[
 /// The EN010 probes: a name and the classes each ClientHello offers. The
 /// broken suites go first so a server preferring CBC-SHA1 cannot hide them.
 pub const WEAK_SUITE_PROBES: [(&str, &[WeakClass]); 2] = [
-    (
-        "broken",
-        &[WeakClass::Null, WeakClass::Export, WeakClass::Anonymous, WeakClass::Des, WeakClass::Rc4, WeakClass::TripleDes],
-    ),
+    ("broken", &[WeakClass::Null, WeakClass::Export, WeakClass::Anonymous, WeakClass::Des, WeakClass::Rc4, WeakClass::TripleDes]),
     ("cbc-sha1", &[WeakClass::CbcSha1]),
 ];
 

@@ -61,9 +61,7 @@ impl PassiveCheck for Transport {
                 continue;
             }
             let r = &en003_cookie_flags::RULE;
-            let sensitive = ["session", "sid", "token", "auth", "jwt", "remember"]
-                .iter()
-                .any(|w| parsed.name.to_ascii_lowercase().contains(w));
+            let sensitive = ["session", "sid", "token", "auth", "jwt", "remember"].iter().any(|w| parsed.name.to_ascii_lowercase().contains(w));
             let severity = if sensitive { Severity::Medium } else { r.default_severity };
             let excerpt = palisade_core::mask::mask_named_value("set-cookie", cookie);
             ctx.report(
@@ -76,8 +74,7 @@ impl PassiveCheck for Transport {
 }
 
 fn redirects_to_https(response: &Response) -> bool {
-    (300..400).contains(&response.status)
-        && response.header("location").is_some_and(|l| l.to_ascii_lowercase().starts_with("https://"))
+    (300..400).contains(&response.status) && response.header("location").is_some_and(|l| l.to_ascii_lowercase().starts_with("https://"))
 }
 
 /// What is wrong with an HSTS header value, if anything.
@@ -86,10 +83,7 @@ fn hsts_problem(value: Option<&str>) -> Option<String> {
         return Some("Strict-Transport-Security is not sent.".into());
     };
     let lower = v.to_ascii_lowercase();
-    let max_age = lower
-        .split(';')
-        .filter_map(|d| d.trim().strip_prefix("max-age="))
-        .find_map(|n| n.trim_matches('"').parse::<u64>().ok());
+    let max_age = lower.split(';').filter_map(|d| d.trim().strip_prefix("max-age=")).find_map(|n| n.trim_matches('"').parse::<u64>().ok());
     match max_age {
         None => Some("Strict-Transport-Security has no valid max-age.".into()),
         Some(a) if a < HSTS_MIN_MAX_AGE => Some(format!("Strict-Transport-Security max-age is {a}s, less than one year.")),
@@ -160,13 +154,18 @@ impl PassiveCheck for ContentTypeOptions {
             let r = &iv001_nosniff::RULE;
             let ct = response.content_type().unwrap_or("(no Content-Type)");
             ctx.report(
-                Finding::new(r, ctx.origin(), format!("Responses such as {} ({ct}) lack X-Content-Type-Options: nosniff.", endpoint_label(request)), "")
-                    .evidence(Evidence {
-                        exchange: Some(response.exchange_id),
-                        location: "response.headers".into(),
-                        excerpt: format!("Content-Type: {ct}"),
-                        ..Default::default()
-                    }),
+                Finding::new(
+                    r,
+                    ctx.origin(),
+                    format!("Responses such as {} ({ct}) lack X-Content-Type-Options: nosniff.", endpoint_label(request)),
+                    "",
+                )
+                .evidence(Evidence {
+                    exchange: Some(response.exchange_id),
+                    location: "response.headers".into(),
+                    excerpt: format!("Content-Type: {ct}"),
+                    ..Default::default()
+                }),
             );
         }
     }
@@ -196,15 +195,14 @@ impl PassiveCheck for VersionBanner {
             }
             let r = &in002_version_banner::RULE;
             let value = clip(value, 120);
-            ctx.report(
-                Finding::new(r, ctx.origin(), format!("{name}: {value} reveals product versions."), &format!("{name}={value}"))
-                    .evidence(Evidence {
-                        exchange: Some(response.exchange_id),
-                        location: format!("response.header.{name}"),
-                        excerpt: format!("{name}: {value}"),
-                        ..Default::default()
-                    }),
-            );
+            ctx.report(Finding::new(r, ctx.origin(), format!("{name}: {value} reveals product versions."), &format!("{name}={value}")).evidence(
+                Evidence {
+                    exchange: Some(response.exchange_id),
+                    location: format!("response.header.{name}"),
+                    excerpt: format!("{name}: {value}"),
+                    ..Default::default()
+                },
+            ));
         }
     }
 }

@@ -8,10 +8,7 @@
 //! a harmless canary tag. Never time-based, stacked or state-changing.
 
 use crate::checks::support::clip;
-use crate::rules::{
-    iv005_injection_error_signal, iv006_boolean_injection_differential, iv007_reflected_xss,
-    iv008_simple_content_type_write,
-};
+use crate::rules::{iv005_injection_error_signal, iv006_boolean_injection_differential, iv007_reflected_xss, iv008_simple_content_type_write};
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Endpoint, Evidence, Finding, ParamLocation, Parameter, RuleMeta, Severity};
 use palisade_detect::{Detector, Kind, ScanOptions};
@@ -130,8 +127,7 @@ fn priority(p: &Parameter) -> u8 {
 pub fn sample(endpoints: &[Endpoint]) -> Vec<Sample> {
     let mut out: Vec<(u8, Sample)> = Vec::new();
     for ep in endpoints {
-        if ep.method != "GET" || state_changing_reason(ep).is_some() || ep.path.to_ascii_lowercase().contains("graphql")
-        {
+        if ep.method != "GET" || state_changing_reason(ep).is_some() || ep.path.to_ascii_lowercase().contains("graphql") {
             continue;
         }
         if words(&ep.path).iter().any(|w| AI_PATH_WORDS.contains(&w.as_str())) {
@@ -140,12 +136,8 @@ pub fn sample(endpoints: &[Endpoint]) -> Vec<Sample> {
         if out.iter().any(|(_, s)| s.endpoint.path == ep.path) {
             continue;
         }
-        let mut params: Vec<Parameter> = ep
-            .parameters
-            .iter()
-            .filter(|p| matches!(p.location, ParamLocation::Query | ParamLocation::Path) && !skipped(p))
-            .cloned()
-            .collect();
+        let mut params: Vec<Parameter> =
+            ep.parameters.iter().filter(|p| matches!(p.location, ParamLocation::Query | ParamLocation::Path) && !skipped(p)).cloned().collect();
         if params.is_empty() {
             continue;
         }
@@ -175,11 +167,7 @@ fn encode_segment(s: &str) -> String {
 pub fn probe_url(ctx: &ScanContext, ep: &Endpoint, param: &Parameter, value: &str) -> Result<Url, HttpError> {
     let mut path = ep.path.clone();
     for p in ep.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
-        let v = if p.name == param.name && param.location == ParamLocation::Path {
-            value.to_string()
-        } else {
-            sample_value(p)
-        };
+        let v = if p.name == param.name && param.location == ParamLocation::Path { value.to_string() } else { sample_value(p) };
         path = path.replace(&format!("{{{}}}", p.name), &encode_segment(&v));
     }
     // Undeclared template variables still need a value (as the crawl does).
@@ -202,8 +190,7 @@ pub fn probe_url(ctx: &ScanContext, ep: &Endpoint, param: &Parameter, value: &st
 }
 
 fn is_numeric(p: &Parameter, value: &str) -> bool {
-    matches!(p.schema_type.as_deref(), Some("integer" | "number"))
-        || (!value.is_empty() && value.parse::<i64>().is_ok())
+    matches!(p.schema_type.as_deref(), Some("integer" | "number")) || (!value.is_empty() && value.parse::<i64>().is_ok())
 }
 
 /// Status codes that say "slow down" or "unavailable": never evidence.
@@ -303,18 +290,8 @@ fn boolean_pairs(numeric: bool, v: &str) -> Vec<[String; 4]> {
         ]
     } else {
         vec![
-            [
-                format!("{v}' OR '1'='1"),
-                format!("{v}' OR '1'='2"),
-                format!("{v}' OR '3'='3"),
-                format!("{v}' OR '3'='4"),
-            ],
-            [
-                format!("{v}' AND '1'='1"),
-                format!("{v}' AND '1'='2"),
-                format!("{v}' AND '3'='3"),
-                format!("{v}' AND '3'='4"),
-            ],
+            [format!("{v}' OR '1'='1"), format!("{v}' OR '1'='2"), format!("{v}' OR '3'='3"), format!("{v}' OR '3'='4")],
+            [format!("{v}' AND '1'='1"), format!("{v}' AND '1'='2"), format!("{v}' AND '3'='3"), format!("{v}' AND '3'='4")],
         ]
     }
 }
@@ -345,21 +322,13 @@ impl Injection {
         let base_text = base.text();
         let base_signals: Vec<String> = error_signals(&base_text).into_iter().map(|(k, _)| k).collect();
         let type_mismatch = if is_numeric(p, v) { "pls'x".to_string() } else { "{\"$gt\":\"\"}".to_string() };
-        let probes = [
-            ("quote", format!("{v}'\"")),
-            ("type-mismatch", type_mismatch),
-            ("template-marker", format!("{v}{TEMPLATE_MARKERS}")),
-        ];
+        let probes = [("quote", format!("{v}'\"")), ("type-mismatch", type_mismatch), ("template-marker", format!("{v}{TEMPLATE_MARKERS}"))];
         for (probe, value) in probes {
             let Ok(url) = probe_url(ctx, ep, p, &value) else { continue };
             let Some(resp) = Self::get(ctx, url, false).await else { continue };
             let text = resp.text();
             let mut hit = error_signals(&text).into_iter().find(|(k, _)| !base_signals.contains(k));
-            if hit.is_none()
-                && probe == "template-marker"
-                && text.contains(TEMPLATE_PRODUCT)
-                && !base_text.contains(TEMPLATE_PRODUCT)
-            {
+            if hit.is_none() && probe == "template-marker" && text.contains(TEMPLATE_PRODUCT) && !base_text.contains(TEMPLATE_PRODUCT) {
                 hit = Some(("template-evaluated".into(), TEMPLATE_PRODUCT.into()));
             }
             let Some((kind, needle)) = hit else { continue };
@@ -369,9 +338,7 @@ impl Injection {
                 "template-evaluated" => {
                     format!("the template expression 7331*1337 was evaluated ({TEMPLATE_PRODUCT} in the answer)")
                 }
-                k if k.starts_with("sql-error") => {
-                    "the answer carries a SQL error the normal value did not cause".to_string()
-                }
+                k if k.starts_with("sql-error") => "the answer carries a SQL error the normal value did not cause".to_string(),
                 "nosql-error" => "the answer carries a NoSQL error the normal value did not cause".to_string(),
                 _ => "the answer carries a template-engine error the normal value did not cause".to_string(),
             };
@@ -390,11 +357,7 @@ impl Injection {
                     &format!("{}:{}", p.name, kind),
                 )
                 .detail(kind.clone())
-                .confidence(if kind == "template-evaluated" || kind.starts_with("sql-error") {
-                    Confidence::High
-                } else {
-                    Confidence::Medium
-                })
+                .confidence(if kind == "template-evaluated" || kind.starts_with("sql-error") { Confidence::High } else { Confidence::Medium })
                 .evidence(Evidence {
                     exchange: Some(resp.exchange_id),
                     related: vec![base.exchange_id],
@@ -417,9 +380,7 @@ impl Injection {
         }
         for [t, f, t_control, f_control] in boolean_pairs(is_numeric(p, v), v) {
             let (Ok(tu), Ok(fu)) = (probe_url(ctx, ep, p, &t), probe_url(ctx, ep, p, &f)) else { continue };
-            let (Some(tr), Some(fr)) =
-                (Self::get(ctx, tu.clone(), false).await, Self::get(ctx, fu.clone(), false).await)
-            else {
+            let (Some(tr), Some(fr)) = (Self::get(ctx, tu.clone(), false).await, Self::get(ctx, fu.clone(), false).await) else {
                 continue;
             };
             let (ts, fs) = (Shape::of(&tr), Shape::of(&fr));
@@ -466,10 +427,7 @@ impl Injection {
                     exchange: Some(tr.exchange_id),
                     related: vec![fr.exchange_id, base.exchange_id, tc.exchange_id, fc.exchange_id, tr2.exchange_id, fr2.exchange_id],
                     location: "response".into(),
-                    excerpt: clip(
-                        &format!("{}={t} -> {}; {}={f} -> {}", p.name, describe(&ts), p.name, describe(&fs)),
-                        240,
-                    ),
+                    excerpt: clip(&format!("{}={t} -> {}; {}={f} -> {}", p.name, describe(&ts), p.name, describe(&fs)), 240),
                 }),
             );
             return true;
@@ -511,8 +469,7 @@ impl Check for Injection {
 /// How a browser would treat a response that reflects markup, if it would
 /// render it at all: (severity, reason).
 pub fn html_context(r: &Response) -> Option<(Severity, &'static str)> {
-    let ct =
-        r.content_type().map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).unwrap_or_default();
+    let ct = r.content_type().map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase()).unwrap_or_default();
     let nosniff = r.header("x-content-type-options").is_some_and(|v| v.to_ascii_lowercase().contains("nosniff"));
     if ct.contains("html") {
         return Some((Severity::High, "served as HTML"));
@@ -563,12 +520,7 @@ impl Check for ReflectedXss {
             for p in &s.params {
                 let t = tag();
                 let Ok(url) = probe_url(ctx, &s.endpoint, p, &format!("<{t}>\"")) else { continue };
-                probes.push((
-                    format!("GET {}", s.endpoint.path),
-                    format!("the {} `{}`", where_param(p), p.name),
-                    url,
-                    t,
-                ));
+                probes.push((format!("GET {}", s.endpoint.path), format!("the {} `{}`", where_param(p), p.name), url, t));
             }
         }
         for (label, place, url, t) in probes {
@@ -642,9 +594,7 @@ impl Check for SimpleContentTypes {
     async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
         let r = &iv008_simple_content_type_write::RULE;
         let mut write_paths: Vec<String> = Vec::new();
-        for ep in
-            ctx.inventory.endpoints.iter().filter(|e| matches!(e.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
-        {
+        for ep in ctx.inventory.endpoints.iter().filter(|e| matches!(e.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE")) {
             if !write_paths.contains(&ep.path) {
                 write_paths.push(ep.path.clone());
             }
@@ -660,27 +610,14 @@ impl Check for SimpleContentTypes {
                 let kind = s.kind.to_ascii_lowercase();
                 if kind == "apikey" && s.location.as_deref().is_some_and(|l| l.eq_ignore_ascii_case("cookie")) {
                     cookie.push(name.clone());
-                } else if kind == "http"
-                    && s.scheme
-                        .as_deref()
-                        .is_some_and(|x| matches!(x.to_ascii_lowercase().as_str(), "basic" | "digest"))
-                {
+                } else if kind == "http" && s.scheme.as_deref().is_some_and(|x| matches!(x.to_ascii_lowercase().as_str(), "basic" | "digest")) {
                     basic.push(name.clone());
                 }
             }
             let (severity, auth) = if !cookie.is_empty() {
-                (
-                    Severity::High,
-                    format!(
-                        "it is authenticated by a cookie ({}), which browsers attach to cross-site posts",
-                        cookie.join(", ")
-                    ),
-                )
+                (Severity::High, format!("it is authenticated by a cookie ({}), which browsers attach to cross-site posts", cookie.join(", ")))
             } else if !basic.is_empty() {
-                (
-                    Severity::Medium,
-                    format!("it is authenticated by HTTP {} credentials, which browsers replay", basic.join(", ")),
-                )
+                (Severity::Medium, format!("it is authenticated by HTTP {} credentials, which browsers replay", basic.join(", ")))
             } else {
                 (Severity::Low, "no cookie or browser-held credential is declared for it".to_string())
             };
@@ -731,7 +668,10 @@ impl Check for SimpleContentTypes {
                     Finding::new(
                         r,
                         &label,
-                        format!("OPTIONS {path} advertises {name}: {}, bodies any web page can send cross-site without a pre-flight.", simple.join(", ")),
+                        format!(
+                            "OPTIONS {path} advertises {name}: {}, bodies any web page can send cross-site without a pre-flight.",
+                            simple.join(", ")
+                        ),
                         name,
                     )
                     .severity(Severity::Low)
@@ -784,9 +724,7 @@ mod tests {
     fn errors_are_recognised_from_the_detector_and_engine_lists() {
         let s = error_signals("sqlite3.OperationalError: unrecognized token: \"'x\"");
         assert!(s.iter().any(|(k, _)| k == "sql-error:sqlite-error"), "{s:?}");
-        assert!(error_signals("You have an error in your SQL syntax; check the manual")
-            .iter()
-            .any(|(k, _)| k.starts_with("sql-error")));
+        assert!(error_signals("You have an error in your SQL syntax; check the manual").iter().any(|(k, _)| k.starts_with("sql-error")));
         assert_eq!(error_signals("jinja2.exceptions.TemplateSyntaxError: x")[0].0, "template-error");
         assert_eq!(error_signals("MongoServerError: unknown operator: $gt")[0].0, "nosql-error");
         assert!(error_signals("{\"error\":\"not found\"}").is_empty());
@@ -839,8 +777,6 @@ mod tests {
         assert!(html_context(&answer(&[("content-type", "application/json")])).is_none());
         assert!(html_context(&answer(&[("content-type", "application/problem+json")])).is_none());
         assert_eq!(html_context(&answer(&[])).unwrap().0, Severity::Medium);
-        assert!(
-            html_context(&answer(&[("content-type", "text/plain"), ("x-content-type-options", "nosniff")])).is_none()
-        );
+        assert!(html_context(&answer(&[("content-type", "text/plain"), ("x-content-type-options", "nosniff")])).is_none());
     }
 }

@@ -64,9 +64,7 @@ struct CorsHit {
 /// Judge one answer to a request sent with `Origin: sent`.
 fn judge_cors(sent: &'static str, method: &'static str, response: Response) -> Option<CorsHit> {
     let acao = response.header("access-control-allow-origin")?.trim().to_string();
-    let credentials = response
-        .header("access-control-allow-credentials")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let credentials = response.header("access-control-allow-credentials").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     let (severity, kind) = if acao == "*" {
         // Browsers refuse `*` with credentials, so this is a public-data policy at worst.
         (Severity::Low, "wildcard-origin")
@@ -158,28 +156,19 @@ impl Check for Cors {
             excerpt.push_str(&format!(", Access-Control-Allow-Credentials: {}", clip(c, 20)));
         }
         let origin = ctx.origin();
-        ctx.report(
-            Finding::new(r, &origin, message, "")
-                .target_wide(&origin, "")
-                .severity(hit.severity)
-                .detail(hit.kind)
-                .evidence(Evidence {
-                    exchange: Some(hit.response.exchange_id),
-                    location: "response.header.Access-Control-Allow-Origin".into(),
-                    excerpt,
-                    ..Default::default()
-                }),
-        );
+        ctx.report(Finding::new(r, &origin, message, "").target_wide(&origin, "").severity(hit.severity).detail(hit.kind).evidence(Evidence {
+            exchange: Some(hit.response.exchange_id),
+            location: "response.header.Access-Control-Allow-Origin".into(),
+            excerpt,
+            ..Default::default()
+        }));
         Ok(())
     }
 }
 
 /// Methods named in an `Allow`-style list that are dangerous.
 fn dangerous_in(list: &str) -> Vec<String> {
-    list.split(',')
-        .map(|m| m.trim().to_ascii_uppercase())
-        .filter(|m| DANGEROUS_METHODS.contains(&m.as_str()))
-        .collect()
+    list.split(',').map(|m| m.trim().to_ascii_uppercase()).filter(|m| DANGEROUS_METHODS.contains(&m.as_str())).collect()
 }
 
 /// IV003: TRACE/TRACK/DEBUG advertised in `Allow` or `Access-Control-Allow-Methods`.
@@ -212,20 +201,15 @@ impl Check for DangerousMethods {
                 let origin = ctx.origin();
                 let name = if header == "allow" { "Allow" } else { "Access-Control-Allow-Methods" };
                 ctx.report(
-                    Finding::new(
-                        r,
-                        &origin,
-                        format!("OPTIONS {} advertises {} in {name}.", resp.url.path(), found.join(", ")),
-                        "",
-                    )
-                    .target_wide(&origin, "")
-                    .confidence(Confidence::Medium)
-                    .evidence(Evidence {
-                        exchange: Some(resp.exchange_id),
-                        location: format!("response.header.{name}"),
-                        excerpt: format!("{name}: {}", clip(value, 120)),
-                        ..Default::default()
-                    }),
+                    Finding::new(r, &origin, format!("OPTIONS {} advertises {} in {name}.", resp.url.path(), found.join(", ")), "")
+                        .target_wide(&origin, "")
+                        .confidence(Confidence::Medium)
+                        .evidence(Evidence {
+                            exchange: Some(resp.exchange_id),
+                            location: format!("response.header.{name}"),
+                            excerpt: format!("{name}: {}", clip(value, 120)),
+                            ..Default::default()
+                        }),
                 );
                 return Ok(());
             }
@@ -336,10 +320,7 @@ mod tests {
     fn cors_answers_are_judged() {
         let acao = "access-control-allow-origin";
         let creds = ("access-control-allow-credentials", "true");
-        assert_eq!(
-            kind(CORS_PROBE_ORIGIN, &[(acao, CORS_PROBE_ORIGIN), creds]),
-            Some((Severity::High, "reflected-origin-with-credentials"))
-        );
+        assert_eq!(kind(CORS_PROBE_ORIGIN, &[(acao, CORS_PROBE_ORIGIN), creds]), Some((Severity::High, "reflected-origin-with-credentials")));
         assert_eq!(kind(CORS_PROBE_ORIGIN, &[(acao, CORS_PROBE_ORIGIN)]), Some((Severity::Medium, "reflected-origin")));
         assert_eq!(kind("null", &[(acao, "null"), creds]), Some((Severity::High, "null-origin-with-credentials")));
         assert_eq!(kind("null", &[(acao, "null")]), Some((Severity::Medium, "null-origin")));

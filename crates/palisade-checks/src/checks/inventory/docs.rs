@@ -9,13 +9,8 @@ use palisade_engine::{Check, CheckFailure, ScanContext};
 use palisade_http::{AuthMode, ProbeRequest};
 
 /// Page markers of interactive documentation tools.
-const DOCS_MARKERS: &[(&str, &str)] = &[
-    ("swagger-ui", "Swagger UI"),
-    ("redoc", "ReDoc"),
-    ("graphiql", "GraphiQL"),
-    ("rapidoc", "RapiDoc"),
-    ("scalar", "Scalar"),
-];
+const DOCS_MARKERS: &[(&str, &str)] =
+    &[("swagger-ui", "Swagger UI"), ("redoc", "ReDoc"), ("graphiql", "GraphiQL"), ("rapidoc", "RapiDoc"), ("scalar", "Scalar")];
 
 /// IN001 and IN003.
 pub struct ExposedDocs;
@@ -79,15 +74,12 @@ impl Check for ExposedDocs {
             let text = resp.text().to_ascii_lowercase();
             let Some((_, tool)) = DOCS_MARKERS.iter().find(|(m, _)| text.contains(m)) else { continue };
             let r = &in003_docs_ui_exposed::RULE;
-            ctx.report(
-                Finding::new(r, format!("GET {path}"), format!("{tool} is served at {path} without credentials."), tool)
-                    .evidence(Evidence {
-                        exchange: Some(resp.exchange_id),
-                        location: "response.body".into(),
-                        excerpt: format!("{tool} page markers in a {} byte page", resp.body.len()),
-                        ..Default::default()
-                    }),
-            );
+            ctx.report(Finding::new(r, format!("GET {path}"), format!("{tool} is served at {path} without credentials."), tool).evidence(Evidence {
+                exchange: Some(resp.exchange_id),
+                location: "response.body".into(),
+                excerpt: format!("{tool} page markers in a {} byte page", resp.body.len()),
+                ..Default::default()
+            }));
         }
         Ok(())
     }

@@ -40,9 +40,7 @@ impl Kind {
             Kind::PythonSource | Kind::PhpSource | Kind::WebConfig => "source-copy",
             Kind::DsStore => "directory-listing",
             Kind::SvnEntries | Kind::HgRequires | Kind::GitHead => "vcs-metadata",
-            Kind::ComposerLock | Kind::PackageJson | Kind::PackageLock | Kind::GemfileLock | Kind::Requirements => {
-                "dependency-manifest"
-            }
+            Kind::ComposerLock | Kind::PackageJson | Kind::PackageLock | Kind::GemfileLock | Kind::Requirements => "dependency-manifest",
         }
     }
 }
@@ -148,7 +146,8 @@ fn confirm(kind: Kind, body: &[u8]) -> Option<String> {
             ((format_number && plausible) || xml).then(|| format!("entries format {}", clip(head, 20)))
         }
         Kind::HgRequires if text_ok => {
-            const KNOWN: &[&str] = &["revlogv1", "store", "fncache", "dotencode", "generaldelta", "sparserevlog", "share-safe", "revlog-compression-zstd"];
+            const KNOWN: &[&str] =
+                &["revlogv1", "store", "fncache", "dotencode", "generaldelta", "sparserevlog", "share-safe", "revlog-compression-zstd"];
             let all: Vec<&str> = lines(&text).collect();
             let valid = !all.is_empty()
                 && all.len() <= 30
@@ -408,7 +407,8 @@ impl Check for NoVersioning {
                 sample.push(p);
             }
         }
-        let servers = if inv.servers.is_empty() { "none".to_string() } else { inv.servers.iter().map(|s| clip(s, 60)).collect::<Vec<_>>().join(", ") };
+        let servers =
+            if inv.servers.is_empty() { "none".to_string() } else { inv.servers.iter().map(|s| clip(s, 60)).collect::<Vec<_>>().join(", ") };
         let origin = ctx.origin();
         ctx.report(
             Finding::new(
@@ -445,7 +445,10 @@ mod tests {
 
     #[test]
     fn content_decides_not_the_name() {
-        assert_eq!(confirm(Kind::SqlDump, b"-- dump\nINSERT INTO t VALUES (1);\nCREATE TABLE t (id int);\n").as_deref(), Some("CREATE TABLE t (id int);"));
+        assert_eq!(
+            confirm(Kind::SqlDump, b"-- dump\nINSERT INTO t VALUES (1);\nCREATE TABLE t (id int);\n").as_deref(),
+            Some("CREATE TABLE t (id int);")
+        );
         // Row data never reaches the excerpt.
         assert_eq!(confirm(Kind::SqlDump, b"INSERT INTO `users` VALUES (1,'alice@example.com');\n").as_deref(), Some("INSERT INTO `users` VALUES …"));
         assert!(confirm(Kind::SqlDump, b"<!doctype html><html><body>CREATE TABLE</body></html>").is_none());

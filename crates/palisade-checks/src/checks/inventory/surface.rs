@@ -17,8 +17,7 @@ use std::collections::BTreeMap;
 pub const DEPRECATED_MAX_OPERATIONS: usize = 20;
 
 /// Version roots IN005 requests: (prefix, version).
-const VERSION_ROOTS: &[(&str, u32)] =
-    &[("/", 1), ("/", 2), ("/", 3), ("/api/", 1), ("/api/", 2), ("/api/", 3)];
+const VERSION_ROOTS: &[(&str, u32)] = &[("/", 1), ("/", 2), ("/", 3), ("/api/", 1), ("/api/", 2), ("/api/", 3)];
 
 /// Non-production roots IN005 requests, with the severity when one answers.
 const NON_PRODUCTION_ROOTS: &[(&str, Severity)] = &[
@@ -180,14 +179,19 @@ impl Check for OldVersions {
                 continue;
             }
             ctx.report(
-                Finding::new(r, format!("GET {twin}"), format!("{twin} answers HTTP {} although the spec only documents {current}.", resp.status), "")
-                    .detail("old-version")
-                    .evidence(Evidence {
-                        exchange: Some(resp.exchange_id),
-                        location: "response.body".into(),
-                        excerpt: body_excerpt(ctx, &resp, 120),
-                        ..Default::default()
-                    }),
+                Finding::new(
+                    r,
+                    format!("GET {twin}"),
+                    format!("{twin} answers HTTP {} although the spec only documents {current}.", resp.status),
+                    "",
+                )
+                .detail("old-version")
+                .evidence(Evidence {
+                    exchange: Some(resp.exchange_id),
+                    location: "response.body".into(),
+                    excerpt: body_excerpt(ctx, &resp, 120),
+                    ..Default::default()
+                }),
             );
         }
 
@@ -249,9 +253,9 @@ fn confirms(kind: Confirm, resp: &Response) -> bool {
         }
         Confirm::ActuatorIndex => resp.json().is_some_and(|j| j.get("_links").is_some_and(Value::is_object)),
         Confirm::ActuatorMetrics => resp.json().is_some_and(|j| j.get("names").is_some_and(Value::is_array)),
-        Confirm::HealthDetails => resp.json().is_some_and(|j| {
-            j.get("status").is_some() && ["components", "details", "checks"].iter().any(|k| j.get(k).is_some_and(|v| !v.is_null()))
-        }),
+        Confirm::HealthDetails => resp
+            .json()
+            .is_some_and(|j| j.get("status").is_some() && ["components", "details", "checks"].iter().any(|k| j.get(k).is_some_and(|v| !v.is_null()))),
     }
 }
 
@@ -279,14 +283,14 @@ impl Check for PublicMetrics {
             }
             let r = &in006_public_metrics::RULE;
             ctx.report(
-                Finding::new(r, format!("GET {path}"), format!("{what} at {path} (HTTP 200 without credentials)."), "")
-                    .severity(*severity)
-                    .evidence(Evidence {
+                Finding::new(r, format!("GET {path}"), format!("{what} at {path} (HTTP 200 without credentials)."), "").severity(*severity).evidence(
+                    Evidence {
                         exchange: Some(resp.exchange_id),
                         location: "response.body".into(),
                         excerpt: body_excerpt(ctx, &resp, 160),
                         ..Default::default()
-                    }),
+                    },
+                ),
             );
         }
         Ok(())

@@ -260,8 +260,8 @@ pub(crate) fn sensitive_fingerprints(answer: &str) -> Vec<String> {
 
 /// Words of state-changing tool names.
 const ACTION_WORDS: &[&str] = &[
-    "delete", "remove", "drop", "destroy", "transfer", "refund", "pay", "send", "update", "create", "reset", "grant", "revoke",
-    "cancel", "execute", "exec", "run", "write", "modify", "purge", "wire", "withdraw", "approve", "disable",
+    "delete", "remove", "drop", "destroy", "transfer", "refund", "pay", "send", "update", "create", "reset", "grant", "revoke", "cancel", "execute",
+    "exec", "run", "write", "modify", "purge", "wire", "withdraw", "approve", "disable",
 ];
 /// Response keys holding tool or function calls.
 const TOOL_KEYS: &[&str] = &["tool_calls", "function_call", "actions", "tool_use", "tool_calls_executed", "executed_actions"];
@@ -343,10 +343,13 @@ pub(crate) fn unbounded_output(resp: &Response) -> Option<String> {
         }
     }
     match tokens {
-        Some(t) if t >= LONG_OUTPUT_TOKENS => Some(format!("usage reports {t} completion tokens, body {chars} characters, no finish_reason \"length\"")),
-        _ if chars >= LONG_OUTPUT_CHARS && !resp.truncated => {
-            Some(format!("a {chars}-character answer{}, no finish_reason \"length\"", tokens.map(|t| format!(" ({t} completion tokens)")).unwrap_or_default()))
+        Some(t) if t >= LONG_OUTPUT_TOKENS => {
+            Some(format!("usage reports {t} completion tokens, body {chars} characters, no finish_reason \"length\""))
         }
+        _ if chars >= LONG_OUTPUT_CHARS && !resp.truncated => Some(format!(
+            "a {chars}-character answer{}, no finish_reason \"length\"",
+            tokens.map(|t| format!(" ({t} completion tokens)")).unwrap_or_default()
+        )),
         _ if resp.truncated => Some(format!("an answer larger than the scan's --max-body ({} bytes read)", resp.body.len())),
         _ => None,
     }

@@ -14,12 +14,12 @@
 //! catalogue and the judges are in [`super::profiles`].
 
 use crate::checks::llm::profiles::{self, Family, PROBES};
-use crate::checks::support::{clip, endpoint_label};
-use crate::checks::support::CANARY_PREFIX;
 use crate::checks::support::name_words;
+use crate::checks::support::CANARY_PREFIX;
+use crate::checks::support::{clip, endpoint_label};
 use crate::rules::{
-    ai001_unauthenticated_ai_endpoint, ai002_model_disclosure, ai003_system_prompt_leak, ai004_prompt_injection,
-    ai005_insecure_output_handling, ai006_sensitive_data_in_ai_output, ai007_excessive_agency, ai008_unbounded_consumption,
+    ai001_unauthenticated_ai_endpoint, ai002_model_disclosure, ai003_system_prompt_leak, ai004_prompt_injection, ai005_insecure_output_handling,
+    ai006_sensitive_data_in_ai_output, ai007_excessive_agency, ai008_unbounded_consumption,
 };
 use async_trait::async_trait;
 use palisade_core::inventory::ParamLocation;
@@ -44,8 +44,23 @@ const MAX_ANSWER_CHARS: usize = 8_000;
 
 /// Path/operationId words of AI endpoints.
 const AI_WORDS: &[&str] = &[
-    "chat", "chats", "completion", "completions", "ask", "prompt", "prompts", "llm", "assistant", "assistants", "gpt",
-    "chatbot", "copilot", "conversation", "conversations", "genai", "inference",
+    "chat",
+    "chats",
+    "completion",
+    "completions",
+    "ask",
+    "prompt",
+    "prompts",
+    "llm",
+    "assistant",
+    "assistants",
+    "gpt",
+    "chatbot",
+    "copilot",
+    "conversation",
+    "conversations",
+    "genai",
+    "inference",
 ];
 /// Response schema properties of AI answers.
 const AI_RESPONSE_FIELDS: &[&str] = &["choices", "usage", "model", "completion"];
@@ -69,8 +84,29 @@ const PROMPT_MARKERS: &[&str] = &[
 ];
 /// Model-name fragments AI002 recognises in a `model` field.
 const MODEL_NAMES: &[&str] = &[
-    "gpt-", "gpt4", "gpt3", "chatgpt", "o1-", "o3-", "o4-", "davinci", "claude", "llama", "mistral", "mixtral", "gemini",
-    "gemma", "palm-", "command-r", "qwen", "deepseek", "phi-3", "phi-4", "falcon", "titan-", "jamba",
+    "gpt-",
+    "gpt4",
+    "gpt3",
+    "chatgpt",
+    "o1-",
+    "o3-",
+    "o4-",
+    "davinci",
+    "claude",
+    "llama",
+    "mistral",
+    "mixtral",
+    "gemini",
+    "gemma",
+    "palm-",
+    "command-r",
+    "qwen",
+    "deepseek",
+    "phi-3",
+    "phi-4",
+    "falcon",
+    "titan-",
+    "jamba",
 ];
 
 fn canary() -> String {
@@ -93,12 +129,7 @@ pub(crate) fn is_ai_endpoint(ep: &Endpoint) -> bool {
 
 /// A JSON body carrying `text` in the field the request schema names.
 fn prompt_body(ep: &Endpoint, text: &str) -> Value {
-    let props = ep
-        .request_body
-        .as_ref()
-        .and_then(|b| b.schema.as_ref())
-        .and_then(|s| s.get("properties"))
-        .and_then(Value::as_object);
+    let props = ep.request_body.as_ref().and_then(|b| b.schema.as_ref()).and_then(|s| s.get("properties")).and_then(Value::as_object);
     if let Some(props) = props {
         if props.contains_key("messages") {
             return json!({"messages": [{"role": "user", "content": text}]});
@@ -158,10 +189,7 @@ pub struct PromptProbes {
 
 /// `checks` with the LLM prompt probes set to `profile` (the `--llm-probes` option).
 pub fn with_profile(checks: Vec<Arc<dyn Check>>, profile: LlmProbeProfile) -> Vec<Arc<dyn Check>> {
-    checks
-        .into_iter()
-        .map(|c| if c.name() == PROMPT_PROBES { Arc::new(PromptProbes { profile }) as Arc<dyn Check> } else { c })
-        .collect()
+    checks.into_iter().map(|c| if c.name() == PROMPT_PROBES { Arc::new(PromptProbes { profile }) as Arc<dyn Check> } else { c }).collect()
 }
 
 #[async_trait]
@@ -336,7 +364,10 @@ async fn probe_endpoint(ctx: &ScanContext, ep: &Endpoint, channel: &Channel, pro
                     Finding::new(
                         &ai003_system_prompt_leak::RULE,
                         ep.label(),
-                        format!("An injection prompt made the model reveal instruction text ({}) absent from its normal answer.", new.join(", ").trim()),
+                        format!(
+                            "An injection prompt made the model reveal instruction text ({}) absent from its normal answer.",
+                            new.join(", ").trim()
+                        ),
                         "",
                     )
                     .confidence(if new.len() >= 3 { Confidence::High } else { Confidence::Medium })
@@ -509,10 +540,8 @@ impl PassiveCheck for ModelDisclosure {
             return;
         }
         let Some(v) = response.json() else { return };
-        let model = v
-            .get("model")
-            .and_then(Value::as_str)
-            .filter(|m| m.len() <= 100 && MODEL_NAMES.iter().any(|n| m.to_ascii_lowercase().contains(n)));
+        let model =
+            v.get("model").and_then(Value::as_str).filter(|m| m.len() <= 100 && MODEL_NAMES.iter().any(|n| m.to_ascii_lowercase().contains(n)));
         let fingerprint = v.get("system_fingerprint").and_then(Value::as_str);
         if model.is_none() && fingerprint.is_none() {
             return;
@@ -533,14 +562,9 @@ impl PassiveCheck for ModelDisclosure {
             (Some(m), None) => format!("model '{}'", clip(m, 60)),
             (None, _) => "the provider's system fingerprint".to_string(),
         };
-        ctx.report(
-            Finding::new(&ai002_model_disclosure::RULE, endpoint_label(request), format!("The response discloses the {what}."), "").evidence(Evidence {
-                exchange: Some(response.exchange_id),
-                location: "response.body".into(),
-                excerpt: shown.join(", "),
-                ..Default::default()
-            }),
-        );
+        ctx.report(Finding::new(&ai002_model_disclosure::RULE, endpoint_label(request), format!("The response discloses the {what}."), "").evidence(
+            Evidence { exchange: Some(response.exchange_id), location: "response.body".into(), excerpt: shown.join(", "), ..Default::default() },
+        ));
     }
 }
 

@@ -6,8 +6,8 @@
 //! privileged property, read back, and deleted again where the spec declares
 //! a DELETE. PUT/PATCH operations are only sent to objects this check created.
 
-use crate::checks::support::clip;
 use crate::checks::property_authorization::properties::PRIVILEGED_INPUT_PROPERTIES;
+use crate::checks::support::clip;
 use crate::rules::pa004_active_mass_assignment;
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Endpoint, EndpointSource, Evidence, Finding, ParamLocation, RuleMeta};
@@ -257,7 +257,11 @@ impl Check for ActiveMassAssignment {
         let writes: Vec<&Endpoint> = eps
             .iter()
             .filter(|e| e.source == EndpointSource::Spec && matches!(e.method.as_str(), "POST" | "PUT" | "PATCH"))
-            .filter(|e| e.request_body.as_ref().is_some_and(|b| b.schema.as_ref().is_some_and(|s| s.is_object()) && b.content_types.iter().any(|c| c.contains("json"))))
+            .filter(|e| {
+                e.request_body
+                    .as_ref()
+                    .is_some_and(|b| b.schema.as_ref().is_some_and(|s| s.is_object()) && b.content_types.iter().any(|c| c.contains("json")))
+            })
             .take(MAX_WRITE_OPERATIONS)
             .collect();
         let mut created: Vec<Created> = Vec::new();
@@ -290,7 +294,17 @@ impl Check for ActiveMassAssignment {
             let read = ctx.send(ProbeRequest::get(ctx.endpoint_url(&read_path)?).no_redirects().no_cache()).await;
             if let Ok(read) = read {
                 if read.is_success() && read.json().is_some_and(|b| stuck(&b, &name, &value)) {
-                    hits.push(Hit { label: ep.label(), name, value, write_status: write.status, write_exchange: write.exchange_id, read_status: read.status, read_exchange: read.exchange_id, read_path, object: created.len() });
+                    hits.push(Hit {
+                        label: ep.label(),
+                        name,
+                        value,
+                        write_status: write.status,
+                        write_exchange: write.exchange_id,
+                        read_status: read.status,
+                        read_exchange: read.exchange_id,
+                        read_path,
+                        object: created.len(),
+                    });
                 }
             }
             created.push(c);
@@ -314,7 +328,17 @@ impl Check for ActiveMassAssignment {
             }
             let Ok(read) = ctx.send(ProbeRequest::get(ctx.endpoint_url(&c.read_path)?).no_redirects().no_cache()).await else { continue };
             if read.is_success() && read.json().is_some_and(|b| stuck(&b, &name, &value)) {
-                hits.push(Hit { label: ep.label(), name, value, write_status: write.status, write_exchange: write.exchange_id, read_status: read.status, read_exchange: read.exchange_id, read_path: c.read_path.clone(), object });
+                hits.push(Hit {
+                    label: ep.label(),
+                    name,
+                    value,
+                    write_status: write.status,
+                    write_exchange: write.exchange_id,
+                    read_status: read.status,
+                    read_exchange: read.exchange_id,
+                    read_path: c.read_path.clone(),
+                    object,
+                });
             }
         }
         // 3. Clean up what was created, where the spec allows it; then report.

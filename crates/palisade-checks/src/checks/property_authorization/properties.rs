@@ -14,19 +14,57 @@ use std::collections::BTreeSet;
 
 /// Credential material (normalised names: lower case, only letters/digits). High.
 pub const CREDENTIAL_PROPERTIES: &[&str] = &[
-    "password", "passwd", "pwd", "passwordhash", "hashedpassword", "passwordsalt", "pwdhash", "passhash", "passworddigest",
-    "encryptedpassword", "salt",
+    "password",
+    "passwd",
+    "pwd",
+    "passwordhash",
+    "hashedpassword",
+    "passwordsalt",
+    "pwdhash",
+    "passhash",
+    "passworddigest",
+    "encryptedpassword",
+    "salt",
 ];
 /// Secrets and privilege/internal flags. Medium.
 pub const SENSITIVE_PROPERTIES: &[&str] = &[
-    "secret", "clientsecret", "privatekey", "otpsecret", "totpsecret", "mfasecret", "resettoken", "passwordresettoken",
-    "isadmin", "admin", "issuperuser", "superuser", "isstaff", "isroot", "permissions", "internalnotes", "internalflag",
+    "secret",
+    "clientsecret",
+    "privatekey",
+    "otpsecret",
+    "totpsecret",
+    "mfasecret",
+    "resettoken",
+    "passwordresettoken",
+    "isadmin",
+    "admin",
+    "issuperuser",
+    "superuser",
+    "isstaff",
+    "isroot",
+    "permissions",
+    "internalnotes",
+    "internalflag",
     "isinternal",
 ];
 /// Request properties a client must not be able to set (normalised). PA003.
 pub const PRIVILEGED_INPUT_PROPERTIES: &[&str] = &[
-    "role", "roles", "isadmin", "admin", "issuperuser", "superuser", "isstaff", "balance", "credit", "credits",
-    "ownerid", "tenantid", "verified", "isverified", "emailverified", "permissions",
+    "role",
+    "roles",
+    "isadmin",
+    "admin",
+    "issuperuser",
+    "superuser",
+    "isstaff",
+    "balance",
+    "credit",
+    "credits",
+    "ownerid",
+    "tenantid",
+    "verified",
+    "isverified",
+    "emailverified",
+    "permissions",
 ];
 /// JSON nodes walked per response.
 const MAX_NODES: usize = 20_000;
@@ -200,7 +238,9 @@ impl Check for UndeclaredProperties {
     async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
         let crawled: Vec<_> = ctx.crawled.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|(e, _)| e.clone()).collect();
         let with_schema = crawled.into_iter().filter(|e| {
-            e.responses.iter().any(|(code, r)| code.starts_with('2') && r.schema.as_ref().is_some_and(|s| declared_properties(s).is_some() || s.get("items").is_some()))
+            e.responses.iter().any(|(code, r)| {
+                code.starts_with('2') && r.schema.as_ref().is_some_and(|s| declared_properties(s).is_some() || s.get("items").is_some())
+            })
         });
         for ep in with_schema.take(MAX_SCHEMA_OPERATIONS) {
             let path = concrete_path(&ep);
@@ -300,19 +340,14 @@ impl Check for MassAssignmentSurface {
                 continue;
             }
             ctx.report(
-                Finding::new(
-                    r,
-                    ep.label(),
-                    format!("The request body of {} lets clients send {}.", ep.label(), clip(&issues.join(", "), 200)),
-                    "",
-                )
-                .confidence(Confidence::Medium)
-                .evidence(Evidence {
-                    exchange: None,
-                    location: "spec".into(),
-                    excerpt: clip(&format!("{} requestBody: {}", ep.label(), issues.join(", ")), 160),
-                    ..Default::default()
-                }),
+                Finding::new(r, ep.label(), format!("The request body of {} lets clients send {}.", ep.label(), clip(&issues.join(", "), 200)), "")
+                    .confidence(Confidence::Medium)
+                    .evidence(Evidence {
+                        exchange: None,
+                        location: "spec".into(),
+                        excerpt: clip(&format!("{} requestBody: {}", ep.label(), issues.join(", ")), 160),
+                        ..Default::default()
+                    }),
             );
         }
         Ok(())

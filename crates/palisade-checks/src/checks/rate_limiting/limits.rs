@@ -62,9 +62,7 @@ struct RateFacts {
 impl RateFacts {
     fn of(resp: &Response) -> RateFacts {
         let present: Vec<&'static str> = RATE_LIMIT_HEADERS.iter().copied().filter(|h| resp.header(h).is_some()).collect();
-        let read = |names: &[&str]| {
-            names.iter().find_map(|n| resp.header(n)).map(|v| v.trim().parse::<u64>().map_err(|_| clip(v.trim(), 40)))
-        };
+        let read = |names: &[&str]| names.iter().find_map(|n| resp.header(n)).map(|v| v.trim().parse::<u64>().map_err(|_| clip(v.trim(), 40)));
         RateFacts {
             present,
             limit: read(&["ratelimit-limit", "x-ratelimit-limit", "x-rate-limit-limit"]),
@@ -153,7 +151,8 @@ impl Check for BurstRateLimit {
                 ..Default::default()
             })
         } else if let Some(why) = inconsistency(&facts) {
-            let names: Vec<&str> = facts.iter().flat_map(|f| f.present.iter().copied()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+            let names: Vec<&str> =
+                facts.iter().flat_map(|f| f.present.iter().copied()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
             Finding::new(
                 r,
                 &origin,
@@ -240,9 +239,10 @@ impl Check for PageSize {
             .iter()
             .filter(|e| e.method == "GET" && state_changing_reason(e).is_none())
             .filter_map(|e| {
-                let p = e.parameters.iter().find(|p| {
-                    p.location == ParamLocation::Query && PAGE_SIZE_PARAMS.iter().any(|n| p.name.eq_ignore_ascii_case(n))
-                })?;
+                let p = e
+                    .parameters
+                    .iter()
+                    .find(|p| p.location == ParamLocation::Query && PAGE_SIZE_PARAMS.iter().any(|n| p.name.eq_ignore_ascii_case(n)))?;
                 Some((e, p.name.clone()))
             })
             .take(PAGE_SIZE_MAX_OPERATIONS);
@@ -268,10 +268,7 @@ impl Check for PageSize {
                     let bigger = huge.truncated || (h >= s.saturating_mul(SIZE_RATIO) && h.saturating_sub(s) >= SIZE_MIN_GROWTH);
                     let items = small_items.map(|n| format!(", {n} items")).unwrap_or_default();
                     let cut = if huge.truncated { " (cut at the scan's body cap)" } else { "" };
-                    (
-                        bigger && h > s,
-                        format!("{param}={SMALL_PAGE} -> {}{items}; {param}={HUGE_PAGE} -> {}{cut}", human_bytes(s), human_bytes(h)),
-                    )
+                    (bigger && h > s, format!("{param}={SMALL_PAGE} -> {}{items}; {param}={HUGE_PAGE} -> {}{cut}", human_bytes(s), human_bytes(h)))
                 }
             };
             if !grew {
@@ -279,19 +276,14 @@ impl Check for PageSize {
             }
             let r = &rl002_unbounded_page_size::RULE;
             ctx.report(
-                Finding::new(
-                    r,
-                    ep.label(),
-                    format!("{} honours {param}={HUGE_PAGE}: {how}.", ep.label()),
-                    &param,
-                )
-                .detail(param.clone())
-                .evidence(Evidence {
-                    exchange: Some(huge.exchange_id),
-                    related: vec![small.exchange_id],
-                    location: "response.body".into(),
-                    excerpt: clip(&how, 200),
-                }),
+                Finding::new(r, ep.label(), format!("{} honours {param}={HUGE_PAGE}: {how}.", ep.label()), &param).detail(param.clone()).evidence(
+                    Evidence {
+                        exchange: Some(huge.exchange_id),
+                        related: vec![small.exchange_id],
+                        location: "response.body".into(),
+                        excerpt: clip(&how, 200),
+                    },
+                ),
             );
         }
         Ok(())
@@ -299,8 +291,22 @@ impl Check for PageSize {
 }
 
 /// Query parameters that page a collection besides the page-size ones.
-const PAGING_PARAMS: &[&str] =
-    &["page", "offset", "skip", "cursor", "after", "before", "starting_after", "ending_before", "page_token", "pagetoken", "continuation", "next", "from", "start"];
+const PAGING_PARAMS: &[&str] = &[
+    "page",
+    "offset",
+    "skip",
+    "cursor",
+    "after",
+    "before",
+    "starting_after",
+    "ending_before",
+    "page_token",
+    "pagetoken",
+    "continuation",
+    "next",
+    "from",
+    "start",
+];
 
 /// Operation-name words that say "this returns a collection".
 const LIST_WORDS: &[&str] = &["list", "search", "all", "index", "find"];
@@ -380,10 +386,7 @@ impl Check for Pagination {
             let mut finding = Finding::new(
                 r,
                 ep.label(),
-                format!(
-                    "{} returns a collection ({size}) and the spec declares no limit, page or cursor parameter.",
-                    ep.label()
-                ),
+                format!("{} returns a collection ({size}) and the spec declares no limit, page or cursor parameter.", ep.label()),
                 "",
             )
             .confidence(Confidence::Medium)
@@ -415,7 +418,11 @@ const BOUNDED_FORMATS: &[&str] = &["uuid", "date", "date-time", "time", "ipv4", 
 type Unbounded = (String, &'static str);
 
 fn field_path(parent: &str, child: &str) -> String {
-    if parent.is_empty() { child.to_string() } else { format!("{parent}.{child}") }
+    if parent.is_empty() {
+        child.to_string()
+    } else {
+        format!("{parent}.{child}")
+    }
 }
 
 /// Collect the unbounded strings, arrays and open objects of `schema`.
@@ -511,20 +518,14 @@ impl Check for UnboundedRequestSchema {
             if found.is_empty() {
                 continue;
             }
-            let listed: Vec<String> =
-                found.iter().take(UNBOUNDED_FIELDS_SHOWN).map(|(p, why)| format!("{p} ({why})")).collect();
+            let listed: Vec<String> = found.iter().take(UNBOUNDED_FIELDS_SHOWN).map(|(p, why)| format!("{p} ({why})")).collect();
             let more = found.len().saturating_sub(UNBOUNDED_FIELDS_SHOWN);
             let more = if more > 0 { format!(" and {more} more") } else { String::new() };
             ctx.report(
                 Finding::new(
                     r,
                     ep.label(),
-                    format!(
-                        "The JSON request schema of {} sets no size bound on {} field(s): {}{more}.",
-                        ep.label(),
-                        found.len(),
-                        listed.join(", ")
-                    ),
+                    format!("The JSON request schema of {} sets no size bound on {} field(s): {}{more}.", ep.label(), found.len(), listed.join(", ")),
                     "",
                 )
                 .confidence(Confidence::Medium)

@@ -8,8 +8,8 @@
 //! SS003 never makes Palisade connect anywhere but the target: the internal
 //! addresses are only values of query parameters.
 
-use crate::checks::support::{clip, name_words};
 use crate::checks::support::CANARY_PREFIX;
+use crate::checks::support::{clip, name_words};
 use crate::rules::{ss001_ssrf_confirmed, ss002_open_redirect, ss003_internal_address_ssrf};
 use async_trait::async_trait;
 use futures_util::future::join_all;
@@ -33,15 +33,35 @@ pub const REDIRECT_PROBE_ORIGIN: &str = "https://palisade-redirect-probe.example
 
 /// Name words that say a parameter takes a URL the server may fetch.
 const URL_WORDS: &[&str] = &[
-    "url", "uri", "link", "href", "src", "source", "callback", "webhook", "hook", "redirect", "next", "image", "img",
-    "avatar", "icon", "feed", "rss", "target", "dest", "destination", "proxy", "fetch", "load", "remote", "endpoint",
+    "url",
+    "uri",
+    "link",
+    "href",
+    "src",
+    "source",
+    "callback",
+    "webhook",
+    "hook",
+    "redirect",
+    "next",
+    "image",
+    "img",
+    "avatar",
+    "icon",
+    "feed",
+    "rss",
+    "target",
+    "dest",
+    "destination",
+    "proxy",
+    "fetch",
+    "load",
+    "remote",
+    "endpoint",
 ];
 /// Name words that say a parameter is where the client goes next.
-const REDIRECT_WORDS: &[&str] = &[
-    "next", "redirect", "redir", "return", "returnto", "returnurl", "continue", "goto", "dest", "destination",
-    "forward", "back", "came",
-];
-
+const REDIRECT_WORDS: &[&str] =
+    &["next", "redirect", "redir", "return", "returnto", "returnurl", "continue", "goto", "dest", "destination", "forward", "back", "came"];
 
 /// True when the spec says (by format, name or example) that `p` takes a URL.
 pub(crate) fn takes_url(p: &Parameter) -> bool {
@@ -246,14 +266,29 @@ pub const INTERNAL_PAYLOADS: &[(&str, &str)] = &[
 /// readable metadata (critical) and a metadata service refusing a request
 /// without its header (reached, high).
 const METADATA_READ_MARKERS: &[&str] = &[
-    "ami-id", "instance-id", "instance-type", "local-ipv4", "security-credentials", "\"vmId\"", "\"subscriptionId\"",
-    "\"projectId\"", "project-id", "service-accounts/",
+    "ami-id",
+    "instance-id",
+    "instance-type",
+    "local-ipv4",
+    "security-credentials",
+    "\"vmId\"",
+    "\"subscriptionId\"",
+    "\"projectId\"",
+    "project-id",
+    "service-accounts/",
 ];
 const METADATA_REACHED_MARKERS: &[&str] = &["Metadata-Flavor", "Required metadata header"];
 /// Banners of internal services on the target's host.
 const BANNER_MARKERS: &[&str] = &[
-    "SSH-2.0-", "SSH-1.99-", "redis_version", "-ERR unknown command", "-ERR wrong number", "-NOAUTH", "mysql_native_password",
-    "You Know, for Search", "\"cluster_name\"",
+    "SSH-2.0-",
+    "SSH-1.99-",
+    "redis_version",
+    "-ERR unknown command",
+    "-ERR wrong number",
+    "-NOAUTH",
+    "mysql_native_password",
+    "You Know, for Search",
+    "\"cluster_name\"",
 ];
 /// Words of a fetcher refusing or failing, in a 2xx answer.
 const REFUSAL_WORDS: &[&str] = &["not allowed", "forbidden", "denied", "blocked", "refused", "invalid", "error", "disallowed", "failed"];
@@ -356,7 +391,9 @@ impl Check for InternalSsrf {
                 InternalEvidence::MetadataRead(m) => (Severity::Critical, Confidence::High, format!("cloud metadata content ('{m}')")),
                 InternalEvidence::MetadataReached(m) => (Severity::High, Confidence::High, format!("a cloud metadata service's answer ('{m}')")),
                 InternalEvidence::Banner(m) => (Severity::High, Confidence::High, format!("an internal service banner ('{m}')")),
-                InternalEvidence::Differential => (Severity::Medium, Confidence::Medium, "a success answer where the unresolvable control URL failed".to_string()),
+                InternalEvidence::Differential => {
+                    (Severity::Medium, Confidence::Medium, "a success answer where the unresolvable control URL failed".to_string())
+                }
             };
             let control_shown = control_status.map_or_else(|| "no answer".to_string(), |c| format!("HTTP {c}"));
             others.retain(|o| *o != label.as_str());

@@ -1,8 +1,8 @@
 //! Unsafe Consumption: upstream responses passed through (UC001), plain-HTTP
 //! upstreams (UC002), unsigned webhook registrations in the spec (UC003).
 
-use crate::checks::support::{clip, endpoint_label};
 use crate::checks::support::name_words;
+use crate::checks::support::{clip, endpoint_label};
 use crate::rules::{uc001_upstream_passthrough, uc002_plaintext_upstream, uc003_unsigned_webhook};
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Endpoint, Evidence, Finding, RuleMeta};
@@ -11,8 +11,7 @@ use palisade_http::{ProbeRequest, Response, Url};
 use serde_json::Value;
 
 /// Headers that name the service a response came from.
-const UPSTREAM_HEADERS: &[&str] =
-    &["x-upstream", "x-backend", "x-backend-server", "x-backend-host", "x-origin-server", "x-proxy-upstream"];
+const UPSTREAM_HEADERS: &[&str] = &["x-upstream", "x-backend", "x-backend-server", "x-backend-host", "x-origin-server", "x-proxy-upstream"];
 /// Text that only an application server's own error page contains.
 const FOREIGN_ERROR_MARKERS: &[&str] = &[
     "exception report",
@@ -103,12 +102,7 @@ impl PassiveCheck for UpstreamPassthrough {
 
     fn observe(&self, ctx: &ScanContext, request: &ProbeRequest, response: &Response) {
         let endpoint = endpoint_label(request);
-        let evidence = |location: String, excerpt: String| Evidence {
-            exchange: Some(response.exchange_id),
-            location,
-            excerpt,
-            ..Default::default()
-        };
+        let evidence = |location: String, excerpt: String| Evidence { exchange: Some(response.exchange_id), location, excerpt, ..Default::default() };
         for (name, value) in response.headers.iter().filter(|(n, _)| is_upstream_header(n)) {
             let shown = clip(&ctx.redact(&palisade_core::mask::mask_named_value(name, value)), 160);
             ctx.report(
@@ -122,9 +116,14 @@ impl PassiveCheck for UpstreamPassthrough {
             );
             if let Some(origin) = foreign_plain_http(value, &ctx.target) {
                 ctx.report(
-                    Finding::new(&uc002_plaintext_upstream::RULE, &endpoint, format!("The API names the upstream {origin}, reached over plain HTTP."), "")
-                        .target_wide(&ctx.origin(), &origin)
-                        .evidence(evidence(format!("response.header.{name}"), format!("{name}: {shown}"))),
+                    Finding::new(
+                        &uc002_plaintext_upstream::RULE,
+                        &endpoint,
+                        format!("The API names the upstream {origin}, reached over plain HTTP."),
+                        "",
+                    )
+                    .target_wide(&ctx.origin(), &origin)
+                    .evidence(evidence(format!("response.header.{name}"), format!("{name}: {shown}"))),
                 );
             }
         }
@@ -156,9 +155,14 @@ impl PassiveCheck for UpstreamPassthrough {
             if let Some(v) = response.json() {
                 for (path, origin) in json_upstream_urls(&v, &ctx.target) {
                     ctx.report(
-                        Finding::new(&uc002_plaintext_upstream::RULE, &endpoint, format!("The response names the upstream {origin} (at {path}), reached over plain HTTP."), "")
-                            .target_wide(&ctx.origin(), &origin)
-                            .evidence(evidence(format!("response.body{path}"), clip(&format!("{path}: {origin}"), 160))),
+                        Finding::new(
+                            &uc002_plaintext_upstream::RULE,
+                            &endpoint,
+                            format!("The response names the upstream {origin} (at {path}), reached over plain HTTP."),
+                            "",
+                        )
+                        .target_wide(&ctx.origin(), &origin)
+                        .evidence(evidence(format!("response.body{path}"), clip(&format!("{path}: {origin}"), 160))),
                     );
                 }
             }
@@ -240,7 +244,11 @@ impl Check for SpecReview {
             ctx.report(
                 Finding::new(&uc002_plaintext_upstream::RULE, ctx.origin(), format!("The spec declares the server {origin} over plain HTTP."), "")
                     .target_wide(&ctx.origin(), &origin)
-                    .evidence(Evidence { location: "spec.servers".into(), excerpt: clip(&palisade_core::mask::mask_url(server), 160), ..Default::default() }),
+                    .evidence(Evidence {
+                        location: "spec.servers".into(),
+                        excerpt: clip(&palisade_core::mask::mask_url(server), 160),
+                        ..Default::default()
+                    }),
             );
         }
         let r = &uc003_unsigned_webhook::RULE;
@@ -256,9 +264,18 @@ impl Check for SpecReview {
             }
             let shown = if fields.is_empty() { "(no request body schema)".to_string() } else { clip(&fields.join(", "), 120) };
             ctx.report(
-                Finding::new(r, ep.label(), format!("{} registers a webhook/callback but its request has no secret or signature field.", ep.label()), "")
-                    .confidence(Confidence::Medium)
-                    .evidence(Evidence { location: "spec".into(), excerpt: format!("{} fields: {shown}", ep.label()), ..Default::default() }),
+                Finding::new(
+                    r,
+                    ep.label(),
+                    format!("{} registers a webhook/callback but its request has no secret or signature field.", ep.label()),
+                    "",
+                )
+                .confidence(Confidence::Medium)
+                .evidence(Evidence {
+                    location: "spec".into(),
+                    excerpt: format!("{} fields: {shown}", ep.label()),
+                    ..Default::default()
+                }),
             );
         }
         Ok(())

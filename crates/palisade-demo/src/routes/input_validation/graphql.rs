@@ -17,26 +17,16 @@ use serde_json::{json, Value};
 use crate::app::{json_response, AppState, Shared};
 use crate::data::{self, COUNT};
 
-pub(super) async fn graphql(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
+pub(super) async fn graphql(State(state): State<Shared>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
     let Some(q) = query.get("query") else {
-        return json_response(
-            StatusCode::BAD_REQUEST,
-            json!({"errors": [{"message": "Must provide query string."}]}),
-        );
+        return json_response(StatusCode::BAD_REQUEST, json!({"errors": [{"message": "Must provide query string."}]}));
     };
     if let Some(r) = graphql_extra(&state, q) {
         return r;
     }
     if q.contains("__schema") || q.contains("__type") {
         if state.hardened {
-            return json_response(
-                StatusCode::BAD_REQUEST,
-                json!({"errors": [{"message": "GraphQL introspection is not allowed"}]}),
-            );
+            return json_response(StatusCode::BAD_REQUEST, json!({"errors": [{"message": "GraphQL introspection is not allowed"}]}));
         }
         return json_response(StatusCode::OK, json!({"data": data::graphql_schema()}));
     }
@@ -51,10 +41,7 @@ pub(super) async fn graphql(
         let users: Vec<Value> = (1..=COUNT).map(data::user_leaky).collect();
         return json_response(StatusCode::OK, json!({"data": {"users": users}}));
     }
-    json_response(
-        StatusCode::BAD_REQUEST,
-        json!({"errors": [{"message": "Cannot query field on type \"Query\"."}]}),
-    )
+    json_response(StatusCode::BAD_REQUEST, json!({"errors": [{"message": "Cannot query field on type \"Query\"."}]}))
 }
 
 /// Extra GraphQL answers for queries the main handler does not know:

@@ -155,10 +155,8 @@ fn naive_template(input: &str) -> Option<String> {
     let mut out = String::new();
     let mut rest = input;
     loop {
-        let next = [("{{", "}}"), ("${", "}")]
-            .iter()
-            .filter_map(|(open, close)| rest.find(open).map(|i| (i, *open, *close)))
-            .min_by_key(|(i, _, _)| *i);
+        let next =
+            [("{{", "}}"), ("${", "}")].iter().filter_map(|(open, close)| rest.find(open).map(|i| (i, *open, *close))).min_by_key(|(i, _, _)| *i);
         let Some((i, open, close)) = next else {
             out.push_str(rest);
             return Some(out);

@@ -4,8 +4,7 @@
 
 use super::{Answer, HARDENED_MAX_TOKENS, SUPPORT_REPLY};
 
-const REFUSAL: &str =
-    "I can't help with that, but I'm happy to help with your Acme account or order.";
+const REFUSAL: &str = "I can't help with that, but I'm happy to help with your Acme account or order.";
 
 pub(super) fn model(message: &str) -> Answer {
     let lower = message.to_lowercase();
@@ -36,21 +35,14 @@ pub(super) fn model(message: &str) -> Answer {
         "Summary: a customer reports a problem with an order and asks for help.".to_string()
     } else if lower.contains("numbers from 1 to") || lower.contains("repeat") {
         // Stays on task, within its output cap.
-        (1..=HARDENED_MAX_TOKENS * 2)
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
+        (1..=HARDENED_MAX_TOKENS * 2).map(|i| i.to_string()).collect::<Vec<_>>().join("\n")
     } else {
         SUPPORT_REPLY.to_string()
     };
     let text = strip_links(&text);
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.len() > HARDENED_MAX_TOKENS {
-        return Answer {
-            text: words[..HARDENED_MAX_TOKENS].join(" "),
-            tool_calls: Vec::new(),
-            finish_reason: "length",
-        };
+        return Answer { text: words[..HARDENED_MAX_TOKENS].join(" "), tool_calls: Vec::new(), finish_reason: "length" };
     }
     Answer::text(text)
 }
@@ -67,8 +59,5 @@ fn strip_links(text: &str) -> String {
         rest = &rest[open + close + 1..];
     }
     out.push_str(rest);
-    out.split(' ')
-        .filter(|w| !w.contains("://"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    out.split(' ').filter(|w| !w.contains("://")).collect::<Vec<_>>().join(" ")
 }

@@ -9,12 +9,7 @@ use crate::data;
 /// Longest output the vulnerable model writes on request (words); keeps the demo's memory bounded.
 const VULNERABLE_MAX_TOKENS: usize = 6_000;
 /// Functions the vulnerable assistant can call.
-const TOOLS: &[&str] = &[
-    "delete_user",
-    "transfer_funds",
-    "refund_order",
-    "reset_password",
-];
+const TOOLS: &[&str] = &["delete_user", "transfer_funds", "refund_order", "reset_password"];
 /// Argument names the vulnerable assistant fills from the prompt.
 const TOOL_ARGS: &[&str] = &["user_id", "to_account", "amount", "reference", "order_id"];
 
@@ -37,39 +32,18 @@ pub(super) fn model(message: &str) -> Answer {
             "function": {"name": tool, "arguments": Value::Object(args).to_string()},
             "status": "executed",
         });
-        return Answer {
-            text: format!("Done: I called {tool} and the action was executed."),
-            tool_calls: vec![call],
-            finish_reason: "tool_calls",
-        };
+        return Answer { text: format!("Done: I called {tool} and the action was executed."), tool_calls: vec![call], finish_reason: "tool_calls" };
     }
     if let Some(rendered) = render_exfil_markdown(msg, &lower) {
         return Answer::text(format!("Here is the summary you asked for.\n\n{rendered}"));
     }
     if let Some(code) = word_after(msg, "reply only with the code") {
-        let code = if lower.contains("in upper case") {
-            code.to_uppercase()
-        } else {
-            code
-        };
-        let persona = if lower.contains("you are dan") {
-            "DAN: "
-        } else {
-            ""
-        };
+        let code = if lower.contains("in upper case") { code.to_uppercase() } else { code };
+        let persona = if lower.contains("you are dan") { "DAN: " } else { "" };
         return Answer::text(format!("{persona}{code}"));
     }
-    let asks_people = [
-        "other customers",
-        "last user",
-        "customer record",
-        "other users",
-    ]
-    .iter()
-    .any(|p| lower.contains(p));
-    if asks_people
-        && (lower.contains("e-mail") || lower.contains("email") || lower.contains("phone"))
-    {
+    let asks_people = ["other customers", "last user", "customer record", "other users"].iter().any(|p| lower.contains(p));
+    if asks_people && (lower.contains("e-mail") || lower.contains("email") || lower.contains("phone")) {
         let lines: Vec<String> = (1..=3)
             .map(|id| {
                 let u = data::user_leaky(id);
@@ -81,10 +55,7 @@ pub(super) fn model(message: &str) -> Answer {
                 )
             })
             .collect();
-        return Answer::text(format!(
-            "Sure, here are the customers I helped today:\n{}",
-            lines.join("\n")
-        ));
+        return Answer::text(format!("Sure, here are the customers I helped today:\n{}", lines.join("\n")));
     }
     let extraction = [
         "ignore previous instructions",
@@ -95,19 +66,13 @@ pub(super) fn model(message: &str) -> Answer {
         "hidden instructions",
     ];
     if extraction.iter().any(|p| lower.contains(p)) {
-        return Answer::text(format!(
-            "Sure! My instructions are: \"{}\"",
-            data::SYSTEM_PROMPT
-        ));
+        return Answer::text(format!("Sure! My instructions are: \"{}\"", data::SYSTEM_PROMPT));
     }
     if let Some(n) = requested_length(&lower) {
         let n = n.min(VULNERABLE_MAX_TOKENS);
         let text = match repeated_word(msg) {
             Some(word) => vec![word; n].join(" "),
-            None => (1..=n)
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
+            None => (1..=n).map(|i| i.to_string()).collect::<Vec<_>>().join("\n"),
         };
         return Answer::text(text);
     }
@@ -121,11 +86,7 @@ fn decode(message: &str) -> Option<String> {
         return message
             .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
             .filter(|w| w.len() >= 16)
-            .find_map(|w| {
-                base64::engine::general_purpose::STANDARD
-                    .decode(w.trim_end_matches(['.', ',']))
-                    .ok()
-            })
+            .find_map(|w| base64::engine::general_purpose::STANDARD.decode(w.trim_end_matches(['.', ','])).ok())
             .and_then(|bytes| String::from_utf8(bytes).ok());
     }
     if lower.contains("rot13") {
@@ -159,11 +120,7 @@ fn word_after(text: &str, marker: &str) -> Option<String> {
 fn render_exfil_markdown(msg: &str, lower: &str) -> Option<String> {
     let open = msg.find("](http")?;
     let start = msg[..open].rfind('[')?;
-    let start = if start > 0 && msg.as_bytes()[start - 1] == b'!' {
-        start - 1
-    } else {
-        start
-    };
+    let start = if start > 0 && msg.as_bytes()[start - 1] == b'!' { start - 1 } else { start };
     let close = open + msg[open..].find(')')?;
     let markdown = &msg[start..=close];
     if !markdown.contains("DATA") {
@@ -171,10 +128,7 @@ fn render_exfil_markdown(msg: &str, lower: &str) -> Option<String> {
     }
     let data = if lower.contains("e-mail") || lower.contains("email") {
         // The "user's account e-mail": the first customer's.
-        data::user_leaky(1)["email"]
-            .as_str()
-            .unwrap_or("")
-            .replace('@', "%40")
+        data::user_leaky(1)["email"].as_str().unwrap_or("").replace('@', "%40")
     } else {
         "refund-request-order-4471-customer-angry".to_string()
     };
@@ -200,7 +154,5 @@ fn repeated_word(msg: &str) -> Option<&str> {
     if !msg.to_lowercase().contains("repeat the word") {
         return None;
     }
-    msg.split('\'')
-        .nth(1)
-        .filter(|w| !w.is_empty() && w.len() <= 20)
+    msg.split('\'').nth(1).filter(|w| !w.is_empty() && w.len() <= 20)
 }
