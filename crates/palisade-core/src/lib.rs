@@ -10,6 +10,7 @@
 //! the writers and the server alike.
 
 pub mod category;
+pub mod coverage;
 pub mod event;
 pub mod exchange;
 pub mod finding;
@@ -21,6 +22,7 @@ pub mod scoring;
 pub mod severity;
 
 pub use category::Category;
+pub use coverage::Coverage;
 pub use event::ScanEvent;
 pub use exchange::{Exchange, ExchangeId, HeaderList};
 pub use finding::{Evidence, Finding};

@@ -39,20 +39,37 @@ pub struct ScanHealth {
     pub connection_errors: u64,
     pub rate_limited: u64,
     pub server_errors: u64,
-    /// Requests not sent because a bound (max requests, max time) was reached.
+    /// Requests not sent because a bound (max requests, max time) was reached,
+    /// or because the HTTP engine had given up on the target.
     pub dropped: u64,
-    /// Requests refused by the method policy or scope guard.
+    /// Requests refused by the method policy, the scope guard or the deny-list
+    /// (redirect hops that would leave the scope or reach a denied operation included).
     pub refused: u64,
     pub check_errors: Vec<CheckError>,
-    /// Why the scan stopped early, if it did.
+    /// Why the scan stopped early or is not to be trusted, in plain words,
+    /// if it did or is (set whenever [`ScanHealth::is_degraded`] is true).
     pub aborted: Option<String>,
 }
 
 impl ScanHealth {
     /// Unhealthy when the scan was aborted or most requests failed.
     pub fn is_degraded(&self) -> bool {
+        self.aborted.is_some() || self.most_failed().is_some()
+    }
+
+    /// When most requests (at least 4 sent, more than half) got no answer,
+    /// why, in plain words: `most requests failed: 92 of 124 timed out`.
+    pub fn most_failed(&self) -> Option<String> {
         let failed = self.timeouts + self.connection_errors;
-        self.aborted.is_some() || (self.requests_sent >= 4 && failed * 2 > self.requests_sent)
+        if self.requests_sent < 4 || failed * 2 <= self.requests_sent {
+            return None;
+        }
+        let how = match (self.timeouts, self.connection_errors) {
+            (t, 0) => format!("{t} of {} timed out", self.requests_sent),
+            (0, c) => format!("{c} of {} could not connect", self.requests_sent),
+            (t, c) => format!("{failed} of {} got no answer ({t} timed out, {c} could not connect)", self.requests_sent),
+        };
+        Some(format!("most requests failed: {how}"))
     }
 }
 
@@ -86,6 +103,9 @@ pub struct Report {
     pub skipped: Vec<SkippedOperation>,
     pub health: ScanHealth,
     pub inventory: InventorySummary,
+    /// How much of the API the scan exercised (`crate::coverage`).
+    #[serde(default)]
+    pub coverage: crate::Coverage,
     /// Exchanges cited by findings (masked).
     pub exchanges: Vec<Exchange>,
 }

@@ -125,6 +125,9 @@ pub struct ScanContext {
     pub findings: FindingSink,
     /// Operations the crawl called, with the exchange of their response.
     pub crawled: Mutex<Vec<(Endpoint, ExchangeId)>>,
+    /// Every request answered through [`ScanContext::send`], by the category
+    /// of the check that sent it, for the report's coverage section.
+    pub requests: crate::coverage::RequestLog,
     /// What content discovery found, judged by content (see [`crate::content`]).
     pub discovered: Vec<crate::content::DiscoveryHit>,
     passive: Vec<std::sync::Arc<dyn PassiveCheck>>,
@@ -162,6 +165,7 @@ impl ScanContext {
             settings,
             findings,
             crawled: Mutex::new(Vec::new()),
+            requests: crate::coverage::RequestLog::default(),
             discovered,
             passive,
             observed: Mutex::new(HashSet::new()),
@@ -232,6 +236,10 @@ impl ScanContext {
     /// Send a request and show the response to every passive check once.
     pub async fn send(&self, request: ProbeRequest) -> Result<Response, HttpError> {
         let response = self.engine.send(request.clone()).await?;
+        // A cache hit answers with an exchange already seen: not a new request.
+        if !self.observed.lock().unwrap().contains(&response.exchange_id) {
+            self.requests.record(&request.method, request.url.path());
+        }
         self.observe(&request, &response);
         Ok(response)
     }

@@ -1,8 +1,10 @@
 //! Discovery: build the endpoint inventory the checks share.
 
+use crate::scan::{ScanError, SpecInput};
+use palisade_core::mask::mask_url;
 use palisade_core::{Endpoint, Inventory};
 use palisade_http::{Engine, ProbeRequest, Response, Url};
-use palisade_spec::LoadOptions;
+use palisade_spec::{LoadOptions, SpecError};
 
 /// Where specs are commonly published. Probed in order; the first that loads wins.
 pub const WELL_KNOWN_SPEC_PATHS: &[&str] = &[
@@ -38,23 +40,128 @@ pub struct Discovered {
     pub exchanges: Vec<(ProbeRequest, Response)>,
 }
 
-/// Probe well-known locations for a spec; on success return the loaded inventory.
-pub async fn find_spec(engine: &Engine, target: &Url, out: &mut Vec<(ProbeRequest, Response)>) -> Option<(Inventory, Url)> {
+/// The spec the user gave (`--spec` file bytes or URL), or the first one found
+/// at a well-known location. Every spec obeys `max_spec_bytes`
+/// (`--max-spec-bytes`), never the engine's per-response body cap: a spec
+/// fetch reads up to that limit, and a body cut at it is an error that says
+/// so, never handed to the parser as if it were the whole document.
+pub(crate) async fn discover(engine: &Engine, target: &Url, spec: Option<&SpecInput>, max_spec_bytes: usize) -> Result<Discovered, ScanError> {
+    let mut exchanges = Vec::new();
+    match spec {
+        Some(SpecInput::Bytes { bytes, source }) => {
+            let inventory = load_spec(bytes, source, max_spec_bytes).map_err(|e| spec_error(source, &e))?;
+            Ok(Discovered { inventory, spec_url: None, exchanges })
+        }
+        Some(SpecInput::Url(url)) => {
+            let req = spec_request(url.clone(), max_spec_bytes);
+            let resp = engine.send(req.clone()).await.map_err(|e| ScanError::Spec(e.to_string()))?;
+            if resp.status != 200 {
+                return Err(ScanError::Spec(format!("{} answered HTTP {}", mask_url(url.as_str()), resp.status)));
+            }
+            let source = mask_url(url.as_str());
+            complete_body(&resp, max_spec_bytes).map_err(|e| spec_error(&source, &e))?;
+            let inventory = load_spec(&resp.body, &source, max_spec_bytes).map_err(|e| spec_error(&source, &e))?;
+            exchanges.push((req, resp));
+            Ok(Discovered { inventory, spec_url: Some(url.clone()), exchanges })
+        }
+        None => {
+            let (inventory, spec_url) = match find_spec(engine, target, &mut exchanges, max_spec_bytes).await? {
+                Some((inv, url)) => (inv, Some(url)),
+                None => (Inventory::default(), None),
+            };
+            Ok(Discovered { inventory, spec_url, exchanges })
+        }
+    }
+}
+
+/// Probe well-known locations for a spec; on success return the loaded
+/// inventory. Each location is first read like any response (up to the
+/// engine's body cap), so a target answering every path with an endless body
+/// costs no more than before; only an answer that starts like a spec and was
+/// cut at that cap is read again up to `max_spec_bytes`. A location that
+/// serves a spec over `max_spec_bytes` stops the search with that error (a
+/// smaller spec elsewhere is unlikely to be the right one); other answers
+/// that do not load are passed over.
+pub async fn find_spec(
+    engine: &Engine,
+    target: &Url,
+    out: &mut Vec<(ProbeRequest, Response)>,
+    max_spec_bytes: usize,
+) -> Result<Option<(Inventory, Url)>, ScanError> {
     let bases = spec_bases(target);
     for base in &bases {
         for path in WELL_KNOWN_SPEC_PATHS {
             let Ok(url) = base.join(path.trim_start_matches('/')) else { continue };
-            let req = ProbeRequest::get(url.clone());
-            let Ok(resp) = engine.send(req.clone()).await else { continue };
+            let mut req = ProbeRequest::get(url.clone());
+            let Ok(mut resp) = engine.send(req.clone()).await else { continue };
+            let cap = engine.config().max_body_bytes;
+            let sniffed = resp.status == 200 && palisade_spec::looks_like_spec(&resp.body);
+            if sniffed && resp.truncated && resp.body.len() >= cap && max_spec_bytes > cap {
+                let whole = spec_request(url.clone(), max_spec_bytes);
+                if let Ok(again) = engine.send(whole.clone()).await {
+                    (req, resp) = (whole, again);
+                }
+            }
             let ok = resp.status == 200 && palisade_spec::looks_like_spec(&resp.body);
-            let loaded = if ok { load_from(&resp, &url) } else { None };
-            out.push((req, resp));
+            let source = mask_url(url.as_str());
+            let loaded = if ok {
+                match complete_body(&resp, max_spec_bytes) {
+                    Ok(()) => load_spec(&resp.body, &source, max_spec_bytes).ok(),
+                    Err(e @ (SpecError::TooLarge { .. } | SpecError::Truncated { .. })) => return Err(spec_error(&source, &e)),
+                    Err(_) => None,
+                }
+            } else {
+                None
+            };
+            // Answers that are not the spec are kept only in part for the
+            // passive checks: a target answering every path with megabytes
+            // must not cost 18 whole bodies here.
+            let kept = if loaded.is_some() { resp } else { resp.retained(crate::content::RETAINED_BODY_PREFIX) };
+            out.push((req, kept));
             if let Some(inv) = loaded {
-                return Some((inv, url));
+                return Ok(Some((inv, url)));
             }
         }
     }
-    None
+    Ok(None)
+}
+
+/// A GET for a spec: its body may be as large as the spec limit, not the
+/// engine's per-response cap (the limit plus one byte, so a body of exactly
+/// the limit is told apart from a longer one).
+fn spec_request(url: Url, max_spec_bytes: usize) -> ProbeRequest {
+    ProbeRequest::get(url).max_body(max_spec_bytes.saturating_add(1))
+}
+
+/// `Ok` when the response carries the whole document. A body cut at the
+/// limit is [`SpecError::TooLarge`] (with the size from `Content-Length`
+/// when the server sent one) or [`SpecError::Truncated`]; a body cut short
+/// by a failed read is an `Invalid` error saying so.
+fn complete_body(resp: &Response, max_spec_bytes: usize) -> Result<(), SpecError> {
+    if resp.body.len() > max_spec_bytes || (resp.truncated && resp.body.len() >= max_spec_bytes) {
+        let declared = resp.header("content-length").and_then(|v| v.trim().parse::<usize>().ok()).filter(|n| *n > max_spec_bytes);
+        return Err(match declared {
+            Some(size) => SpecError::TooLarge { size, limit: max_spec_bytes },
+            None => SpecError::Truncated { limit: max_spec_bytes },
+        });
+    }
+    if resp.truncated {
+        return Err(SpecError::Invalid(format!(
+            "the download stopped after {} of the spec (the connection failed or timed out)",
+            palisade_spec::human_size(resp.body.len() as u64)
+        )));
+    }
+    Ok(())
+}
+
+fn load_spec(bytes: &[u8], source: &str, max_spec_bytes: usize) -> Result<Inventory, SpecError> {
+    let opts = LoadOptions { source: Some(source.to_string()), max_bytes: max_spec_bytes, ..LoadOptions::default() };
+    palisade_spec::load(bytes, &opts)
+}
+
+/// One line: where the spec came from and what went wrong.
+fn spec_error(source: &str, e: &SpecError) -> ScanError {
+    ScanError::Spec(format!("{source}: {e}"))
 }
 
 /// The origin root and, when the target has a path, the target's own path.
@@ -71,11 +178,6 @@ fn spec_bases(target: &Url) -> Vec<Url> {
         bases.push(t);
     }
     bases
-}
-
-fn load_from(resp: &Response, url: &Url) -> Option<Inventory> {
-    let opts = LoadOptions { source: Some(palisade_core::mask::mask_url(url.as_str())), ..LoadOptions::default() };
-    palisade_spec::load(&resp.body, &opts).ok()
 }
 
 /// Endpoints linked from a response one level deep: JSON string values that

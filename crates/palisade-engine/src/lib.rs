@@ -21,6 +21,7 @@
 
 pub mod check;
 pub mod content;
+pub mod coverage;
 pub mod discovery;
 pub mod oob;
 pub mod scan;

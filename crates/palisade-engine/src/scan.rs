@@ -13,6 +13,11 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 
+/// How long checks may keep running after the engine gave up on the target
+/// before they are aborted (every send fails at once by then, so only a check
+/// waiting on something else, such as an out-of-band callback, is still running).
+const GIVE_UP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A spec handed to the scan by the user.
 #[derive(Debug, Clone)]
 pub enum SpecInput {
@@ -69,6 +74,8 @@ pub(crate) async fn run_scan(
     if let Some(selected) = &opts.selected_rules {
         select_checks(&mut checks, &mut passive, selected);
     }
+    // Each check's requests are counted under its category (coverage).
+    let checks: Vec<Arc<dyn Check>> = checks.into_iter().map(|c| Arc::new(crate::coverage::Attributed(c)) as Arc<dyn Check>).collect();
     let emit = |e: ScanEvent| {
         if let Some(tx) = &events {
             let _ = tx.send(e);
@@ -90,7 +97,8 @@ pub(crate) async fn run_scan(
         Err(e) => return Err(ScanError::Unreachable(e.to_string())),
     };
 
-    let Discovered { mut inventory, spec_url, mut exchanges } = discover(&engine, &target, opts.spec.as_ref()).await?;
+    let Discovered { mut inventory, spec_url, mut exchanges } =
+        discovery::discover(&engine, &target, opts.spec.as_ref(), opts.settings.max_spec_bytes).await?;
     for ep in discovery::linked_endpoints(&root, &target) {
         if !inventory.endpoints.iter().any(|e| e.method == ep.method && e.path == ep.path) {
             inventory.endpoints.push(ep);
@@ -130,7 +138,8 @@ pub(crate) async fn run_scan(
     }
 
     emit(ScanEvent::Phase { name: "crawl".into() });
-    skipped.extend(crawl(&ctx, opts.settings.crawl_limit).await);
+    let (crawl_skipped, crawl_outcome) = crawl(&ctx, opts.settings.crawl_limit, started).await;
+    skipped.extend(crawl_skipped);
 
     emit(ScanEvent::Phase { name: "checks".into() });
     let mut check_errors = Vec::new();
@@ -159,12 +168,37 @@ pub(crate) async fn run_scan(
         });
         names.insert(handle.id(), check.clone());
     }
-    while let Some(joined) = tasks.join_next_with_id().await {
+    // Once the engine gives up on the target every send fails at once and the
+    // checks end by themselves; a check still running GIVE_UP_GRACE later
+    // (waiting on something other than the target) is aborted.
+    let abandon = async {
+        let reason = engine.wait_given_up().await;
+        tokio::time::sleep(GIVE_UP_GRACE).await;
+        reason
+    };
+    tokio::pin!(abandon);
+    let mut abandoned: Option<String> = None;
+    loop {
+        let joined = tokio::select! {
+            joined = tasks.join_next_with_id() => joined,
+            reason = &mut abandon, if abandoned.is_none() => {
+                tasks.abort_all();
+                abandoned = Some(reason);
+                continue;
+            }
+        };
+        let Some(joined) = joined else { break };
         let (id, outcome) = match joined {
             Ok((id, result)) => (id, result),
             Err(e) => {
                 let id = e.id();
-                let why = if e.is_panic() { format!("check panicked: {}", panic_message(e.into_panic())) } else { "check was cancelled".to_string() };
+                let why = if e.is_panic() {
+                    format!("check panicked: {}", panic_message(e.into_panic()))
+                } else if let Some(reason) = &abandoned {
+                    format!("check stopped: the scan gave up on the target ({reason})")
+                } else {
+                    "check was cancelled".to_string()
+                };
                 (id, Err(why))
             }
         };
@@ -196,10 +230,18 @@ pub(crate) async fn run_scan(
 
     let mut health = engine.health();
     health.check_errors = check_errors;
+    // The engine's own reason for giving up comes first (it is already in its health).
+    if let Some(reason) = engine.given_up() {
+        health.aborted.get_or_insert(reason);
+    }
     if let Some(limit) = opts.engine.max_time {
         if started.elapsed() >= limit {
             health.aborted.get_or_insert_with(|| format!("scan time limit of {}s reached", limit.as_secs()));
         }
+    }
+    // An unhealthy scan always says why.
+    if let Some(reason) = health.most_failed() {
+        health.aborted.get_or_insert(reason);
     }
 
     let cited: BTreeSet<u64> = findings.iter().flat_map(|f| f.evidence.exchange.into_iter().chain(f.evidence.related.iter().copied())).collect();
@@ -232,39 +274,11 @@ pub(crate) async fn run_scan(
             spec_version: inv.spec_version.clone(),
             title: inv.title.clone(),
         },
+        coverage: crate::coverage::assemble(&inv.endpoints, &base_path, &crawl_outcome, &ctx.requests),
         exchanges,
     };
     emit(ScanEvent::Finished { report: Box::new(report.clone()) });
     Ok(report)
-}
-
-async fn discover(engine: &Engine, target: &Url, spec: Option<&SpecInput>) -> Result<Discovered, ScanError> {
-    let mut exchanges = Vec::new();
-    let load = |bytes: &[u8], source: String| {
-        let opts = palisade_spec::LoadOptions { source: Some(source), ..Default::default() };
-        palisade_spec::load(bytes, &opts).map_err(|e| ScanError::Spec(e.to_string()))
-    };
-    match spec {
-        Some(SpecInput::Bytes { bytes, source }) => Ok(Discovered { inventory: load(bytes, source.clone())?, spec_url: None, exchanges }),
-        Some(SpecInput::Url(url)) => {
-            let req = ProbeRequest::get(url.clone());
-            let resp = engine.send(req.clone()).await.map_err(|e| ScanError::Spec(e.to_string()))?;
-            if resp.status != 200 {
-                return Err(ScanError::Spec(format!("{} answered HTTP {}", palisade_core::mask::mask_url(url.as_str()), resp.status)));
-            }
-            let inventory = load(&resp.body, palisade_core::mask::mask_url(url.as_str()))?;
-            exchanges.push((req, resp));
-            Ok(Discovered { inventory, spec_url: Some(url.clone()), exchanges })
-        }
-        None => {
-            let found = discovery::find_spec(engine, target, &mut exchanges).await;
-            let (inventory, spec_url) = match found {
-                Some((inv, url)) => (inv, Some(url)),
-                None => (Inventory::default(), None),
-            };
-            Ok(Discovered { inventory, spec_url, exchanges })
-        }
-    }
 }
 
 /// Judge every operation; deny the read-only ones whose words say they
@@ -286,39 +300,80 @@ fn triage_inventory(engine: &Engine, target: &Url, inventory: &Inventory) -> Vec
     skipped
 }
 
-/// GET every safe operation once; return the operations over the crawl limit.
-async fn crawl(ctx: &Arc<ScanContext>, limit: usize) -> Vec<SkippedOperation> {
+/// Call every safe operation (GET, HEAD, OPTIONS not refused by triage)
+/// once as the default identity, then once as each named identity, in
+/// [`crate::coverage::crawl_order`], within the request budget
+/// ([`crate::coverage::crawl_budget`]; the budget rule is in
+/// [`crate::coverage`]). Returns the operations left out (over budget or
+/// over `crawl_limit`) and what the crawl reached.
+async fn crawl(ctx: &Arc<ScanContext>, limit: usize, started: Instant) -> (Vec<SkippedOperation>, crate::coverage::CrawlOutcome) {
+    use crate::coverage::CrawlOutcome;
+    use palisade_core::coverage::SkipKind;
+    use palisade_http::AuthMode;
+    let endpoints = &ctx.inventory.endpoints;
+    let mut seen = HashSet::new();
+    let safe: Vec<usize> = (0..endpoints.len())
+        .filter(|&i| {
+            let ep = &endpoints[i];
+            triage::judge(ep).is_none() && seen.insert((ep.method.to_ascii_uppercase(), ep.path.clone()))
+        })
+        .collect();
+    let order = crate::coverage::crawl_order(endpoints, &safe);
+    let identities = &ctx.engine.config().identities;
+    let mut passes =
+        vec![(AuthMode::Default, if identities.contains_key(palisade_http::DEFAULT_IDENTITY) { "default" } else { "anonymous" }.to_string())];
+    passes.extend(identities.keys().filter(|k| k.as_str() != palisade_http::DEFAULT_IDENTITY).map(|k| (AuthMode::Identity(k.clone()), k.clone())));
+    let budget = crate::coverage::crawl_budget(&ctx.engine, started.elapsed()).map_or(usize::MAX, |b| usize::try_from(b).unwrap_or(usize::MAX));
+    let first_pass = order.len().min(limit);
+    let mut outcome = CrawlOutcome { identities: passes.iter().map(|(_, name)| name.clone()).collect(), ..CrawlOutcome::default() };
     let mut skipped = Vec::new();
-    let mut todo = Vec::new();
-    for ep in &ctx.inventory.endpoints {
-        if triage::judge(ep).is_some() {
-            continue;
-        }
-        if ep.method != "GET" {
-            continue;
-        }
-        if todo.len() >= limit {
-            skipped.push(SkippedOperation {
-                method: ep.method.clone(),
-                path: ep.path.clone(),
-                reason: format!("crawl limit of {limit} operations reached"),
-            });
-            continue;
-        }
-        todo.push(ep.clone());
+    let cut = |i: usize, why: String, outcome: &mut CrawlOutcome, skipped: &mut Vec<SkippedOperation>| {
+        outcome.missed.insert(i, SkipKind::OverBudget);
+        skipped.push(SkippedOperation { method: endpoints[i].method.clone(), path: endpoints[i].path.clone(), reason: why });
+    };
+    for &i in &order[first_pass..] {
+        cut(i, format!("over budget: crawl limit of {limit} operations reached"), &mut outcome, &mut skipped);
     }
-    let runs = todo.into_iter().map(|ep| {
-        let ctx = ctx.clone();
+    for &i in order[..first_pass].iter().skip(budget) {
+        cut(i, format!("over budget: the request budget left {budget} crawl requests for {} operations", order.len()), &mut outcome, &mut skipped);
+    }
+    // The plan: every operation of the first pass, then each other identity's pass.
+    let plan: Vec<(usize, usize)> = (0..passes.len()).flat_map(|p| order[..first_pass].iter().map(move |&i| (p, i))).take(budget).collect();
+    // Nothing else sends while the crawl runs: the difference is the crawl's.
+    let sent_before = ctx.engine.health().requests_sent;
+    let runs = plan.into_iter().map(|(pass, i)| {
+        let (ctx, auth) = (ctx.clone(), passes[pass].0.clone());
         async move {
-            let Ok(url) = ctx.endpoint_url(&triage::concrete_path(&ep)) else { return };
-            if let Ok(resp) = ctx.send(ProbeRequest::get(url)).await {
-                ctx.crawled.lock().unwrap().push((ep, resp.exchange_id));
+            let ep = &ctx.inventory.endpoints[i];
+            let Ok(url) = ctx.endpoint_url(&triage::concrete_path(ep)) else { return Err((i, SkipKind::Failed)) };
+            match ctx.send(ProbeRequest::new(&ep.method, url).auth(auth)).await {
+                Ok(resp) => Ok((pass, i, resp.exchange_id)),
+                Err(HttpError::Budget { .. }) => Err(SkipKind::OverBudget),
+                Err(HttpError::Denied { .. }) => Err(SkipKind::StateChanging),
+                Err(_) => Err(SkipKind::Failed),
             }
+            .map_err(|kind| (i, kind))
         }
     });
-    join_all(runs).await;
+    for result in join_all(runs).await {
+        match result {
+            Ok((pass, i, exchange)) => {
+                outcome.answered.insert(i);
+                outcome.missed.remove(&i);
+                // Checks read the first pass's GET answers (one per operation).
+                if pass == 0 && endpoints[i].method.eq_ignore_ascii_case("GET") {
+                    ctx.crawled.lock().unwrap().push((endpoints[i].clone(), exchange));
+                }
+            }
+            Err((i, kind)) if !outcome.answered.contains(&i) => {
+                outcome.missed.entry(i).or_insert(kind);
+            }
+            Err(_) => {}
+        }
+    }
+    outcome.requests = ctx.engine.health().requests_sent.saturating_sub(sent_before);
     ctx.crawled.lock().unwrap().sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    skipped
+    (skipped, outcome)
 }
 
 /// The text of a panic payload (`panic!("…")` gives a `&str` or a `String`).

@@ -29,7 +29,9 @@ use tokio::sync::mpsc::UnboundedSender;
 pub struct ScanSettings {
     /// What matters most for this API (`--context`); weighs the score.
     pub context: palisade_core::Context,
-    /// Most operations the crawl calls (default 200).
+    /// Most operations the crawl calls, an optional cap under the request
+    /// budget (default `usize::MAX`: no cap; the budget decides, see
+    /// [`crate::coverage`]). Operations over it are skipped as over budget.
     pub crawl_limit: usize,
     /// How much content discovery to do (`--discovery`).
     pub discovery: DiscoveryProfile,
@@ -40,6 +42,9 @@ pub struct ScanSettings {
     pub oob_url: Option<Url>,
     /// Send internal-address SSRF payloads (`--ssrf-internal`, SS003); off by default.
     pub ssrf_internal: bool,
+    /// Largest spec accepted, fetched or read from a file (`--max-spec-bytes`,
+    /// default 64 MiB); spec fetches read up to it, not up to the per-response body cap.
+    pub max_spec_bytes: usize,
     /// Shown in the report's `tool` section.
     pub tool_version: String,
 }
@@ -48,11 +53,12 @@ impl Default for ScanSettings {
     fn default() -> Self {
         ScanSettings {
             context: palisade_core::Context::default(),
-            crawl_limit: 200,
+            crawl_limit: usize::MAX,
             discovery: DiscoveryProfile::default(),
             oob_listen: None,
             oob_url: None,
             ssrf_internal: false,
+            max_spec_bytes: palisade_spec::DEFAULT_MAX_SPEC_BYTES,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }

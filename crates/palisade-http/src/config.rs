@@ -42,7 +42,23 @@ pub struct EngineConfig {
     /// Refresh an identity's credential when its session expires mid-scan
     /// (`--auth-command`); `None`: a 401 is just a 401.
     pub credential_refresh: Option<crate::refresh::RefreshHook>,
+    /// When to give up on a target that stopped answering (default: the
+    /// thresholds of [`crate::give_up`]); `None` never gives up on failures.
+    /// A `Retry-After` longer than the `max_time` left gives up either way.
+    pub give_up: Option<crate::GiveUpPolicy>,
 }
+
+/// The request budget of a CLI scan when `--max-requests` is not given.
+///
+/// Sized by operations: the crawl sends one request per safe operation and
+/// identity, and may spend three quarters of what is left when it starts
+/// (the rest is kept for the checks, which sample operations: about 460
+/// requests in all on a generated 1,000- or 5,000-operation API); discovery
+/// sends at most 400. So 20,000 covers a 5,000-operation spec crawled as up to
+/// three identities (14,700 crawl requests after standard discovery). At the
+/// default `--rate` (50/s) and `--max-time` (300 s), time allows about 15,000
+/// requests, which covers 5,000 operations as one identity.
+pub const DEFAULT_MAX_REQUESTS: u64 = 20_000;
 
 /// Name of the identity `AuthMode::Default` uses.
 pub const DEFAULT_IDENTITY: &str = "default";
@@ -66,6 +82,7 @@ impl Default for EngineConfig {
             scope: Scope::default(),
             identities: BTreeMap::new(),
             credential_refresh: None,
+            give_up: Some(crate::GiveUpPolicy::default()),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::credentials::mask_credential;
 use crate::error::describe;
+use crate::give_up::{retry_after_beyond, Failure, Tracker};
 use crate::limits::{parse_retry_after, RateLimiter};
 use crate::{AuthMode, CheckedMethod, Credentials, EngineConfig, HttpError, ProbeRequest, Response, DEFAULT_IDENTITY};
 use bytes::{Bytes, BytesMut};
@@ -53,10 +54,17 @@ struct Inner {
     refresh: crate::refresh::RefreshState,
     /// Operations judged state-changing: never sent, whatever asks (see [`crate::deny`]).
     deny: std::sync::RwLock<crate::DenyList>,
+    /// Outcomes of the requests sent, to decide when to give up (see [`crate::give_up`]).
+    tracker: Mutex<Tracker>,
+    /// Why the engine gave up on the target, once it has: every later request fails at once.
+    given_up: tokio::sync::watch::Sender<Option<String>>,
 }
 
 /// Most body bytes the cache keeps, so a long scan's memory stays bounded.
-const CACHE_BYTES_LIMIT: u64 = 64 * 1024 * 1024;
+const CACHE_BYTES_LIMIT: u64 = 32 * 1024 * 1024;
+/// Largest body the cache keeps: API answers are far smaller, and a target
+/// that sends megabytes per answer must not fill the cache with them.
+const CACHE_ENTRY_MAX_BYTES: u64 = 256 * 1024;
 
 /// Everything that makes two requests the same request.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -66,6 +74,8 @@ struct CacheKey {
     identity: String,
     headers: HeaderList,
     body: Option<Bytes>,
+    /// A response read under another body cap is another answer.
+    max_body: Option<usize>,
 }
 
 /// Poisoned locks only mean another task panicked mid-update of a counter;
@@ -106,6 +116,8 @@ impl Engine {
         if let Some(hook) = &cfg.credential_refresh {
             refresh.set(hook.refresher.clone(), hook.max_per_identity);
         }
+        let started = Instant::now();
+        let tracker = Tracker::new(cfg.give_up.clone().unwrap_or_else(crate::GiveUpPolicy::never), started);
         Ok(Engine {
             inner: Arc::new(Inner {
                 limiter: RateLimiter::new(cfg.rate_per_sec),
@@ -113,7 +125,7 @@ impl Engine {
                 cfg,
                 client,
                 paused_until: Mutex::new(None),
-                started: Instant::now(),
+                started,
                 attempts: AtomicU64::new(0),
                 health: Mutex::new(ScanHealth::default()),
                 exchanges: Mutex::new(Vec::new()),
@@ -123,6 +135,8 @@ impl Engine {
                 text_posts: Mutex::new(HashMap::new()),
                 refresh,
                 deny: std::sync::RwLock::new(crate::DenyList::default()),
+                tracker: Mutex::new(tracker),
+                given_up: tokio::sync::watch::Sender::new(None),
             }),
         })
     }
@@ -163,6 +177,7 @@ impl Engine {
             identity,
             headers: req.headers.clone(),
             body: req.body.clone(),
+            max_body: req.max_body,
         };
         let cell = lock(&self.inner.cache).entry(key.clone()).or_default().clone();
         let mut ran = false;
@@ -176,8 +191,9 @@ impl Engine {
         if !ran {
             self.count(|h| h.cache_hits += 1);
         } else {
-            let total = self.inner.cache_bytes.fetch_add(response.body.len() as u64, Ordering::SeqCst) + response.body.len() as u64;
-            if total > CACHE_BYTES_LIMIT {
+            let size = response.body.len() as u64;
+            let total = self.inner.cache_bytes.fetch_add(size, Ordering::SeqCst) + size;
+            if total > CACHE_BYTES_LIMIT || size > CACHE_ENTRY_MAX_BYTES {
                 // Past the limit new entries only coalesce concurrent requests; they are not kept.
                 lock(&self.inner.cache).remove(&key);
                 self.inner.cache_bytes.fetch_sub(response.body.len() as u64, Ordering::SeqCst);
@@ -331,6 +347,59 @@ impl Engine {
         lock(&self.inner.health).clone()
     }
 
+    /// Why the engine gave up on the target, if it has (see [`crate::give_up`]).
+    pub fn given_up(&self) -> Option<String> {
+        self.inner.given_up.borrow().clone()
+    }
+
+    /// Wait until the engine gives up on the target (forever if it never
+    /// does); returns the reason.
+    pub async fn wait_given_up(&self) -> String {
+        let mut rx = self.inner.given_up.subscribe();
+        let reason = rx.wait_for(Option::is_some).await.ok().and_then(|r| r.clone());
+        match reason {
+            Some(reason) => reason,
+            // The sender lives as long as the engine: not reached.
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Give up on the target: the first reason wins, becomes
+    /// `health.aborted`, and every later request fails with [`HttpError::GivenUp`].
+    fn give_up(&self, reason: String) {
+        let first = self.inner.given_up.send_if_modified(|state| {
+            if state.is_some() {
+                return false;
+            }
+            *state = Some(reason.clone());
+            true
+        });
+        if first {
+            tracing::warn!(%reason, "giving up on the target");
+            self.count(|h| {
+                h.aborted.get_or_insert(reason);
+            });
+        }
+    }
+
+    /// The fast failure of a request after the engine gave up.
+    fn given_up_error(&self) -> Option<HttpError> {
+        self.given_up().map(|reason| HttpError::GivenUp { reason })
+    }
+
+    /// Note a request that got no answer; give up when that was one too many.
+    fn note_failure(&self, failure: Failure) {
+        let verdict = lock(&self.inner.tracker).failed(failure, Instant::now());
+        if let Some(reason) = verdict {
+            self.give_up(reason);
+        }
+    }
+
+    /// Note an answer (any status).
+    fn note_answer(&self) {
+        lock(&self.inner.tracker).answered(Instant::now());
+    }
+
     /// The configuration this engine runs with.
     pub fn config(&self) -> &EngineConfig {
         &self.inner.cfg
@@ -361,7 +430,8 @@ impl Engine {
         let mut body = req.body.clone();
         let mut redirects: Vec<Url> = Vec::new();
         loop {
-            let mut response = self.send_with_retry(&method, &url, &req.headers, body.clone(), credentials).await?;
+            let cap = req.max_body.unwrap_or(cfg.max_body_bytes);
+            let mut response = self.send_with_retry(&method, &url, &req.headers, body.clone(), credentials, cap).await?;
             response.redirects = redirects.clone();
             if !req.follow_redirects || !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
                 return Ok(response);
@@ -388,7 +458,7 @@ impl Engine {
             // Browsers turn these into GETs; a scanner follows suit so a redirect never repeats a write.
             let to_get = (response.status == 303 && method.as_str() != "HEAD") || (matches!(response.status, 301 | 302) && method.as_str() == "POST");
             if to_get {
-                method = CheckedMethod::check(&cfg.policy, "GET")?;
+                method = CheckedMethod::check(&cfg.policy, "GET").inspect_err(|_| self.count(|h| h.refused += 1))?;
                 body = None;
             }
             redirects.push(next.clone());
@@ -404,16 +474,22 @@ impl Engine {
         headers: &HeaderList,
         body: Option<Bytes>,
         credentials: Option<&Credentials>,
+        cap: usize,
     ) -> Result<Response, HttpError> {
         let mut retried = false;
         loop {
-            let response = self.send_once(method, url, headers, body.clone(), credentials).await?;
+            let response = self.send_once(method, url, headers, body.clone(), credentials, cap).await?;
             if !matches!(response.status, 429 | 503) {
                 return Ok(response);
             }
             let wait = response.header("retry-after").and_then(|v| parse_retry_after(v, SystemTime::now()));
             if response.status == 429 || wait.is_some() {
                 self.count(|h| h.rate_limited += 1);
+            }
+            if let Some(reason) = wait.and_then(|w| self.retry_after_beyond_scan(w)) {
+                // Waiting would outlast the scan: give up now instead of sleeping until max_time.
+                self.give_up(reason);
+                return Ok(response);
             }
             match wait {
                 Some(wait) if !retried => {
@@ -423,6 +499,12 @@ impl Engine {
                 _ => return Ok(response),
             }
         }
+    }
+
+    /// The reason to give up when `wait` is longer than the scan time left.
+    fn retry_after_beyond_scan(&self, wait: Duration) -> Option<String> {
+        let max_time = self.inner.cfg.max_time?;
+        retry_after_beyond(wait, max_time.saturating_sub(self.inner.started.elapsed()))
     }
 
     /// Stop every request of this engine from starting before `wait` has passed,
@@ -466,16 +548,38 @@ impl Engine {
     /// concurrency permit (held by the caller until the exchange is over),
     /// a Retry-After pause, a rate-limiter slot, and then one request taken
     /// from `max_requests`.
+    ///
+    /// Once the engine has given up on the target, fails at once with
+    /// [`HttpError::GivenUp`] (counted as dropped), also for callers already
+    /// waiting at one of the gates.
     pub(crate) async fn admit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, HttpError> {
-        self.check_budget(false)?;
-        let permit = self.inner.permits.acquire().await.map_err(|_| HttpError::Other { reason: "engine is shut down".into() })?;
-        let paused = *lock(&self.inner.paused_until);
-        if let Some(until) = paused {
-            tokio::time::sleep_until(until).await;
+        let gates = async {
+            self.check_budget(false)?;
+            let permit = self.inner.permits.acquire().await.map_err(|_| HttpError::Other { reason: "engine is shut down".into() })?;
+            let paused = *lock(&self.inner.paused_until);
+            if let Some(until) = paused {
+                tokio::time::sleep_until(until).await;
+            }
+            self.inner.limiter.wait().await;
+            // Giving up may have happened while this caller waited.
+            if let Some(e) = self.given_up_error() {
+                return Err(e);
+            }
+            self.check_budget(true)?;
+            Ok(permit)
+        };
+        let admitted = match self.given_up_error() {
+            Some(e) => Err(e),
+            None => tokio::select! {
+                biased;
+                reason = self.wait_given_up() => Err(HttpError::GivenUp { reason }),
+                admitted = gates => admitted,
+            },
+        };
+        if matches!(admitted, Err(HttpError::GivenUp { .. })) {
+            self.count(|h| h.dropped += 1);
         }
-        self.inner.limiter.wait().await;
-        self.check_budget(true)?;
-        Ok(permit)
+        admitted
     }
 
     /// The request timeout, shortened to what is left of `max_time`.
@@ -487,7 +591,8 @@ impl Engine {
         }
     }
 
-    /// Send exactly one HTTP request within every bound, and record it.
+    /// Send exactly one HTTP request within every bound, and record it;
+    /// at most `cap` body bytes are read.
     async fn send_once(
         &self,
         method: &CheckedMethod,
@@ -495,6 +600,7 @@ impl Engine {
         headers: &HeaderList,
         body: Option<Bytes>,
         credentials: Option<&Credentials>,
+        cap: usize,
     ) -> Result<Response, HttpError> {
         let cfg = &self.inner.cfg;
         let _permit = self.admit().await?;
@@ -503,16 +609,19 @@ impl Engine {
         self.count(|h| h.requests_sent += 1);
         let started = Instant::now();
         let client = &self.inner.client;
-        let cap = cfg.max_body_bytes;
-        let outcome = tokio::time::timeout(cfg.request_timeout, async move {
+        let exchange = tokio::time::timeout(cfg.request_timeout, async move {
             let response = client.execute(request).await?;
             let status = response.status().as_u16();
             let headers: HeaderList =
                 response.headers().iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
             let (body, truncated, read_error) = read_capped(response, cap).await;
             Ok::<_, reqwest::Error>((status, headers, body, truncated, read_error))
-        })
-        .await;
+        });
+        // A request in flight when the engine gives up is abandoned, so the scan ends now, not a timeout later.
+        let outcome = tokio::select! {
+            outcome = exchange => Some(outcome),
+            _ = self.wait_given_up() => None,
+        };
         let duration = started.elapsed();
 
         let mut record = Exchange {
@@ -529,19 +638,24 @@ impl Engine {
             error: None,
         };
         let result = match outcome {
-            Err(_elapsed) => {
+            None => Err(HttpError::GivenUp { reason: self.given_up().unwrap_or_default() }),
+            Some(Err(_elapsed)) => {
                 self.count(|h| h.timeouts += 1);
+                self.note_failure(Failure::Timeout);
                 Err(HttpError::Timeout { url: masked(url) })
             }
-            Ok(Err(e)) if e.is_timeout() => {
+            Some(Ok(Err(e))) if e.is_timeout() => {
                 self.count(|h| h.timeouts += 1);
+                self.note_failure(Failure::Timeout);
                 Err(HttpError::Timeout { url: masked(url) })
             }
-            Ok(Err(e)) => {
+            Some(Ok(Err(e))) => {
                 self.count(|h| h.connection_errors += 1);
+                self.note_failure(Failure::Connect);
                 Err(HttpError::Connect { url: masked(url), reason: describe(e) })
             }
-            Ok(Ok((status, response_headers, body, truncated, read_error))) => {
+            Some(Ok(Ok((status, response_headers, body, truncated, read_error)))) => {
+                self.note_answer();
                 if status >= 500 {
                     self.count(|h| h.server_errors += 1);
                 }
@@ -647,13 +761,25 @@ async fn read_capped(response: reqwest::Response, cap: usize) -> (Bytes, bool, O
                 let room = cap - buf.len();
                 if chunk.len() > room {
                     buf.extend_from_slice(&chunk[..room]);
-                    return (buf.freeze(), true, None);
+                    return (exact(buf), true, None);
                 }
                 buf.extend_from_slice(&chunk);
             }
             // Keep what arrived: a half-read body is still evidence.
-            Err(e) => return (buf.freeze(), true, Some(format!("body read failed: {}", describe(e)))),
+            Err(e) => return (exact(buf), true, Some(format!("body read failed: {}", describe(e)))),
         }
     }
-    (buf.freeze(), false, None)
+    (exact(buf), false, None)
+}
+
+/// The bytes of `buf` in an allocation of their own size when growth left
+/// much spare capacity (a doubling buffer cut at a 2 MiB cap may hold
+/// 4 MiB): bodies live on in the cache and in checks, and what they hold is
+/// what the scan's memory is.
+fn exact(buf: BytesMut) -> Bytes {
+    if buf.capacity() > buf.len() + buf.len() / 8 + 4096 {
+        Bytes::copy_from_slice(&buf)
+    } else {
+        buf.freeze()
+    }
 }

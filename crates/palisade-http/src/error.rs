@@ -29,6 +29,10 @@ pub enum HttpError {
     /// A scan bound (max time, max requests) was reached; nothing was sent.
     #[error("scan budget exhausted: {reason}")]
     Budget { reason: String },
+    /// The engine gave up on the target (it stopped answering, or asked to
+    /// wait longer than the scan has left); nothing was sent.
+    #[error("gave up on the target ({reason}); nothing was sent")]
+    GivenUp { reason: String },
     /// The URL could not be parsed or used.
     #[error("invalid URL {url}: {reason}")]
     InvalidUrl { url: String, reason: String },

@@ -33,12 +33,18 @@
 //! - **Health**: timeouts, connection errors, 5xx and rate limiting are
 //!   counted in [`palisade_core::ScanHealth`]; they describe the scan, they
 //!   are not findings.
+//! - **Giving up** ([`give_up`]): 20 timeouts or connection failures in a
+//!   row, 40 of the first 50 requests failing, 30 s without an answer (3
+//!   failures in a row), or a `Retry-After` longer than the scan time left
+//!   put the engine in a given-up state: every later request fails at once
+//!   with [`HttpError::GivenUp`] and the reason is `health.aborted`.
 
 mod config;
 mod credentials;
 pub mod deny;
 mod engine;
 mod error;
+pub mod give_up;
 mod limits;
 mod policy;
 pub mod refresh;
@@ -47,11 +53,12 @@ mod response;
 mod scope;
 pub mod tls;
 
-pub use config::{EngineConfig, DEFAULT_IDENTITY};
+pub use config::{EngineConfig, DEFAULT_IDENTITY, DEFAULT_MAX_REQUESTS};
 pub use credentials::{AuthMode, Credentials};
 pub use deny::{DenyList, DenyRule};
 pub use engine::Engine;
 pub use error::HttpError;
+pub use give_up::GiveUpPolicy;
 pub use policy::{CheckedMethod, MethodPolicy, TEXT_POST_MAX_BODY, TEXT_POST_MAX_PER_URL, TEXT_POST_MAX_PER_URL_DEEP};
 pub use refresh::{CredentialRefresher, RefreshEvent, RefreshHook};
 pub use request::ProbeRequest;

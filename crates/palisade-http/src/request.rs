@@ -22,6 +22,9 @@ pub struct ProbeRequest {
     /// Answer from / store into the engine's cache (default true; only
     /// GET, HEAD and OPTIONS are ever cached).
     pub use_cache: bool,
+    /// Body cap for this request instead of `EngineConfig::max_body_bytes`
+    /// (`None`, the default): the spec fetch reads up to `--max-spec-bytes`.
+    pub max_body: Option<usize>,
 }
 
 /// Header values are masked by name, so a logged request never carries a secret.
@@ -36,6 +39,7 @@ impl std::fmt::Debug for ProbeRequest {
             .field("auth", &self.auth)
             .field("follow_redirects", &self.follow_redirects)
             .field("use_cache", &self.use_cache)
+            .field("max_body", &self.max_body)
             .finish()
     }
 }
@@ -56,6 +60,7 @@ impl ProbeRequest {
             auth: AuthMode::Default,
             follow_redirects: true,
             use_cache: true,
+            max_body: None,
         }
     }
 
@@ -80,6 +85,13 @@ impl ProbeRequest {
     /// Set the request body.
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
         self.body = Some(body.into());
+        self
+    }
+
+    /// Read at most `bytes` of this response's (decompressed) body instead of
+    /// the engine's per-response cap; past it the body is cut and `truncated` set.
+    pub fn max_body(mut self, bytes: usize) -> Self {
+        self.max_body = Some(bytes);
         self
     }
 

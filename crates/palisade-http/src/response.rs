@@ -45,6 +45,19 @@ impl std::fmt::Debug for Response {
 }
 
 impl Response {
+    /// This response with its body cut to `max` bytes, copied so the cut
+    /// copy does not keep the full body's allocation alive; marked truncated
+    /// when cut. For answers kept for later (a phase's exchanges waiting for
+    /// the passive checks), so what is kept is bounded whatever the target sends.
+    pub fn retained(&self, max: usize) -> Response {
+        let mut kept = self.clone();
+        if kept.body.len() > max {
+            kept.body = Bytes::copy_from_slice(&self.body[..max]);
+            kept.truncated = true;
+        }
+        kept
+    }
+
     /// First header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())

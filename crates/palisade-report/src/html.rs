@@ -2,7 +2,7 @@
 //! scripts, no external resources), rendered by minijinja with HTML
 //! autoescaping so finding text can never inject markup.
 
-use crate::text::{html_escape, human_duration, rule_for, sorted_findings, spec_summary};
+use crate::text::{coverage_rows, html_escape, human_duration, rule_for, sorted_findings, spec_summary};
 use crate::{ReportError, ReportWriter, WriteOptions};
 use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, Value};
 use palisade_core::{Finding, Grade, Report, RuleMeta, Severity};
@@ -55,6 +55,8 @@ struct View<'a> {
     duration: String,
     spec: String,
     endpoints: usize,
+    coverage: String,
+    coverage_rows: Vec<(String, String)>,
     score: u8,
     grade: &'static str,
     grade_class: &'static str,
@@ -167,6 +169,8 @@ fn view<'a>(report: &'a Report, rules: &'a [RuleMeta]) -> View<'a> {
         duration: human_duration(report.duration_ms),
         spec: spec_summary(&report.inventory),
         endpoints: report.inventory.endpoints,
+        coverage: report.coverage.summary(),
+        coverage_rows: coverage_rows(&report.coverage),
         score: report.score,
         grade: report.grade.as_str(),
         grade_class: grade_class(report.grade),

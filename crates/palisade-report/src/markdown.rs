@@ -1,7 +1,7 @@
 //! Markdown for pull-request comments: headline, category table, findings
 //! table, one collapsible section per finding, scan health.
 
-use crate::text::{html_escape, human_duration, mappings, one_line, severity_counts_line, sorted_findings, spec_summary};
+use crate::text::{coverage_rows, html_escape, human_duration, mappings, one_line, severity_counts_line, sorted_findings, spec_summary};
 use crate::{ReportError, ReportWriter, WriteOptions};
 use palisade_core::{Finding, Report, RuleMeta, Severity};
 use std::fmt::Write as _;
@@ -83,6 +83,8 @@ fn render(report: &Report) -> Result<String, std::fmt::Error> {
     )?;
     writeln!(s)?;
     writeln!(s, "**{} findings:** {}", report.findings.len(), severity_counts_line(report))?;
+    writeln!(s)?;
+    writeln!(s, "**Coverage:** {}", inline(&report.coverage.summary()))?;
     if report.health.is_degraded() {
         writeln!(s)?;
         writeln!(s, "> [!WARNING]\n> The scan was degraded (see *Scan health*): results may be incomplete.")?;
@@ -133,6 +135,15 @@ fn render(report: &Report) -> Result<String, std::fmt::Error> {
         if detailed < listed {
             writeln!(s, "Details of {} more findings are left out to fit a comment.\n", listed - detailed)?;
         }
+    }
+    writeln!(s)?;
+
+    writeln!(s, "### Coverage")?;
+    writeln!(s)?;
+    writeln!(s, "| Measure | Value |")?;
+    writeln!(s, "| --- | ---: |")?;
+    for (label, value) in coverage_rows(&report.coverage) {
+        writeln!(s, "| {} | {} |", inline(&label), inline(&value))?;
     }
     writeln!(s)?;
 

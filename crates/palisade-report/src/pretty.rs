@@ -1,6 +1,6 @@
 //! Pretty: the terminal summary (grade, categories, findings table, scan health).
 
-use crate::text::{human_duration, one_line, score_bar, sorted_findings, spec_summary};
+use crate::text::{coverage_rows, human_duration, one_line, score_bar, sorted_findings, spec_summary};
 use crate::{ReportError, ReportWriter, WriteOptions};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Attribute, Cell, Color, ContentArrangement, Table};
 use palisade_core::{Grade, Report, RuleMeta, Severity};
@@ -85,6 +85,7 @@ fn render(report: &Report, opts: &WriteOptions) -> Result<String, std::fmt::Erro
     writeln!(s, "  Started    {}  ({})", report.started_at, human_duration(report.duration_ms))?;
     writeln!(s, "  Spec       {}", spec_summary(&report.inventory))?;
     writeln!(s, "  Endpoints  {}", report.inventory.endpoints)?;
+    writeln!(s, "  Coverage   {}", report.coverage.summary())?;
     writeln!(s)?;
     let grade = p.grade(report.grade, &format!(" {} ", report.grade));
     writeln!(s, "  Grade {grade}   Score {}/100", p.bold(&report.score.to_string()))?;
@@ -137,6 +138,12 @@ fn render(report: &Report, opts: &WriteOptions) -> Result<String, std::fmt::Erro
         if shown < findings.len() {
             writeln!(s, "  … {} more findings not shown (use --format json or html for all)", findings.len() - shown)?;
         }
+    }
+    writeln!(s)?;
+
+    writeln!(s, "{}", p.bold("Coverage"))?;
+    for (label, value) in coverage_rows(&report.coverage) {
+        writeln!(s, "  {label:<34}{value}")?;
     }
     writeln!(s)?;
 

@@ -109,6 +109,24 @@ pub(crate) fn html_escape(s: &str) -> String {
     out
 }
 
+/// The coverage section's detail, one (label, value) row each: what the
+/// summary line ([`palisade_core::Coverage::summary`]) adds up.
+pub(crate) fn coverage_rows(c: &palisade_core::Coverage) -> Vec<(String, String)> {
+    use palisade_core::coverage::thousands;
+    let mut rows = vec![
+        ("Operations in the spec".to_string(), thousands(c.operations)),
+        ("Undocumented operations found".to_string(), thousands(c.undocumented)),
+        ("Crawled (received a request)".to_string(), thousands(c.crawled)),
+        ("Tested (any request)".to_string(), format!("{} ({:.1}%)", thousands(c.tested), c.percent())),
+    ];
+    rows.extend(c.probed.iter().map(|p| (format!("Probed by {} checks", p.category.title()), thousands(p.operations))));
+    rows.extend(c.skipped.iter().map(|s| (format!("Skipped: {}", s.reason), thousands(s.operations))));
+    let identities = if c.identities.is_empty() { "–".to_string() } else { c.identities.join(", ") };
+    rows.push(("Identities".to_string(), identities));
+    rows.push(("Crawl requests".to_string(), thousands(c.crawl_requests as usize)));
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

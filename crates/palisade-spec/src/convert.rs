@@ -5,7 +5,7 @@ use crate::{LoadOptions, SpecError};
 use palisade_core::inventory::{RequestBody, ResponseSpec};
 use palisade_core::{Endpoint, EndpointSource, Inventory, ParamLocation, Parameter, SecurityScheme};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Operation keys of a path item, in the order endpoints are listed.
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -17,8 +17,8 @@ enum Dialect {
     Swagger2,
 }
 
-/// Builds the inventory from a parsed document.
-pub(crate) fn build_inventory(doc: &Value, opts: &LoadOptions) -> Result<Inventory, SpecError> {
+/// Builds the inventory from a parsed document of `input_len` bytes.
+pub(crate) fn build_inventory(doc: &Value, opts: &LoadOptions, input_len: usize) -> Result<Inventory, SpecError> {
     let root = doc.as_object().ok_or(SpecError::NotASpec)?;
     let (dialect, version) = detect_version(root)?;
     let paths = match root.get("paths") {
@@ -29,7 +29,8 @@ pub(crate) fn build_inventory(doc: &Value, opts: &LoadOptions) -> Result<Invento
 
     let mut reader = Reader {
         dialect,
-        resolver: Resolver::new(doc, opts.max_ref_depth, opts.max_nodes),
+        // A document that copies each of its strings once always fits; only `$ref` amplification is cut.
+        resolver: Resolver::new(doc, opts.max_ref_depth, opts.max_nodes, opts.max_output_bytes.max(input_len.saturating_mul(2))),
         document_security: None,
         consumes: string_list(root.get("consumes")),
         produces: string_list(root.get("produces")),
@@ -199,8 +200,10 @@ impl<'a> Reader<'a> {
     }
 
     /// Path-level parameters overridden by operation-level ones with the same name and location.
+    /// Linear: each (name, location) is looked up in a map, not in the list merged so far.
     fn merged_parameters(&mut self, path_level: Option<&'a Value>, op_level: Option<&'a Value>) -> Vec<&'a Value> {
         let mut merged: Vec<&'a Value> = Vec::new();
+        let mut index: HashMap<(Option<&'a str>, Option<&'a str>), usize> = HashMap::new();
         for list in [path_level, op_level].into_iter().flatten() {
             let Some(items) = list.as_array() else {
                 self.warn("`parameters` is not an array; ignored".into());
@@ -210,10 +213,12 @@ impl<'a> Reader<'a> {
                 let Some(param) = self.resolver.deref(raw) else {
                     continue;
                 };
-                let key = param_key(param);
-                match merged.iter().position(|existing| param_key(existing) == key) {
-                    Some(index) => merged[index] = param,
-                    None => merged.push(param),
+                match index.entry(param_key(param)) {
+                    std::collections::hash_map::Entry::Occupied(at) => merged[*at.get()] = param,
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(merged.len());
+                        merged.push(param);
+                    }
                 }
             }
         }
@@ -237,14 +242,15 @@ impl<'a> Reader<'a> {
             Dialect::Swagger2 => Some(param),
             Dialect::OpenApi3 => param.get("schema").or_else(|| first_media_schema(param.get("content"))).and_then(|s| self.resolver.deref(s)),
         };
+        // Examples may sit behind a shared `$ref`: copied within the byte budget.
         let example = param
             .get("example")
-            .cloned()
             .or_else(|| self.first_example(param.get("examples")))
-            .or_else(|| schema.and_then(|s| s.get("example")).cloned())
-            .or_else(|| schema.and_then(|s| s.get("examples")).and_then(|e| e.as_array()?.first().cloned()))
-            .or_else(|| param.get("x-example").cloned())
-            .or_else(|| schema.and_then(|s| s.get("default")).cloned());
+            .or_else(|| schema.and_then(|s| s.get("example")))
+            .or_else(|| schema.and_then(|s| s.get("examples")).and_then(|e| e.as_array()?.first()))
+            .or_else(|| param.get("x-example"))
+            .or_else(|| schema.and_then(|s| s.get("default")));
+        let example = self.resolver.copy_literal(example);
         Some(Parameter {
             name: name.to_string(),
             location,
@@ -257,9 +263,9 @@ impl<'a> Reader<'a> {
     }
 
     /// The value of the first OpenAPI 3 `examples` entry (an Example object, maybe a `$ref`).
-    fn first_example(&mut self, examples: Option<&'a Value>) -> Option<Value> {
+    fn first_example(&mut self, examples: Option<&'a Value>) -> Option<&'a Value> {
         let first = examples?.as_object()?.values().next()?;
-        self.resolver.deref(first)?.get("value").cloned()
+        self.resolver.deref(first)?.get("value")
     }
 
     fn request_body_v3(&mut self, body: &'a Value) -> Option<RequestBody> {
@@ -290,7 +296,8 @@ impl<'a> Reader<'a> {
             let Some(response) = self.resolver.deref(raw) else {
                 continue;
             };
-            let description = text(response.get("description"));
+            // Responses are commonly one shared `$ref`: copied within the byte budget.
+            let description = self.resolver.copy_text(response.get("description"));
             let spec = match self.dialect {
                 Dialect::OpenApi3 => {
                     let content = response.get("content").and_then(Value::as_object);

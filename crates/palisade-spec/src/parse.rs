@@ -59,6 +59,10 @@ pub(crate) fn parse_document(bytes: &[u8], opts: &LoadOptions) -> Result<Value, 
 }
 
 fn parse_yaml(text: &str) -> Result<Value, SpecError> {
+    // The node and event budgets grow with the document (a YAML node costs at
+    // least a few bytes of text), so a large real spec within `max_bytes`
+    // parses; alias expansion is bounded separately below.
+    let max_nodes = (text.len() / 4).max(1_000_000);
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             // Deserializing YAML into a Value costs ~18 KiB of stack per level
@@ -66,11 +70,11 @@ fn parse_yaml(text: &str) -> Result<Value, SpecError> {
             // overflow), so keep serde-saphyr's default of 64, not serde_json's 128.
             max_depth: YAML_MAX_DEPTH,
             max_documents: 1,
-            max_nodes: 1_000_000,
-            max_events: 2_000_000,
+            max_nodes: max_nodes,
+            max_events: 2 * max_nodes,
             max_aliases: 10_000,
             max_anchors: 10_000,
-            max_total_scalar_bytes: 64 * 1024 * 1024,
+            max_total_scalar_bytes: text.len().max(64 * 1024 * 1024),
         },
         // Billion-laughs defence: cap how much alias replay may add in total.
         alias_limits: serde_saphyr::alias_limits! {

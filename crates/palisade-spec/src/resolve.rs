@@ -4,7 +4,9 @@
 //! left in place with a warning. Every expansion is bounded three ways: a ref
 //! already being expanded is not expanded again (cycle marker), a chain of
 //! nested refs stops at `max_ref_depth`, and the total number of JSON nodes
-//! produced across the whole load stops at `max_nodes`. Output nesting is also
+//! produced across the whole load stops at `max_nodes`, and the string bytes
+//! they carry at a byte budget (`max_output_bytes`), so a large string behind a
+//! `$ref` cannot be copied into every operation. Output nesting is also
 //! capped at [`MAX_OUTPUT_DEPTH`], so the Rust call stack stays small and the
 //! resulting `Inventory` still round-trips through serde_json (limit 128).
 
@@ -25,7 +27,7 @@ pub const CYCLE_MARKER: &str = "x-palisade-cycle";
 pub const REF_DEPTH_MARKER: &str = "x-palisade-ref-depth-exceeded";
 /// Marker key on a `$ref` whose local target does not exist.
 pub const UNRESOLVED_MARKER: &str = "x-palisade-unresolved";
-/// Marker key where content was cut (`"max_nodes"` or `"max_depth"`).
+/// Marker key where content was cut (`"max_nodes"`, `"max_output_bytes"` or `"max_depth"`).
 pub const TRUNCATED_MARKER: &str = "x-palisade-truncated";
 
 /// Keywords whose values are literal data, not schemas: refs inside are not followed.
@@ -73,19 +75,80 @@ pub(crate) struct Resolver<'a> {
     nodes_left: usize,
     max_nodes: usize,
     truncated_by_nodes: bool,
+    bytes_left: usize,
+    max_output_bytes: usize,
+    truncated_by_bytes: bool,
     pub(crate) warnings: Warnings,
 }
 
 impl<'a> Resolver<'a> {
-    pub(crate) fn new(root: &'a Value, max_ref_depth: usize, max_nodes: usize) -> Self {
+    pub(crate) fn new(root: &'a Value, max_ref_depth: usize, max_nodes: usize, max_output_bytes: usize) -> Self {
         Resolver {
             root,
             max_ref_depth: max_ref_depth.min(REF_DEPTH_CEILING),
             nodes_left: max_nodes,
             max_nodes,
             truncated_by_nodes: false,
+            bytes_left: max_output_bytes,
+            max_output_bytes,
+            truncated_by_bytes: false,
             warnings: Warnings::default(),
         }
+    }
+
+    /// Takes `bytes` from the output byte budget; false (and nothing taken)
+    /// when they do not fit.
+    fn take_bytes(&mut self, bytes: usize) -> bool {
+        if bytes > self.bytes_left {
+            self.truncated_by_bytes = true;
+            return false;
+        }
+        self.bytes_left -= bytes;
+        true
+    }
+
+    /// A copy of a string the inventory keeps from the document (a
+    /// description), within the byte budget; `None` when it does not fit.
+    pub(crate) fn copy_text(&mut self, value: Option<&Value>) -> Option<String> {
+        let text = value?.as_str()?;
+        if self.take_bytes(text.len()) {
+            Some(text.to_string())
+        } else {
+            self.warn_bytes();
+            None
+        }
+    }
+
+    /// A copy of a literal value (a parameter example), within the node and
+    /// byte budgets; `None` when it does not fit.
+    pub(crate) fn copy_literal(&mut self, value: Option<&Value>) -> Option<Value> {
+        let value = value?;
+        let (nodes, bytes) = literal_cost(value, self.nodes_left.saturating_add(1));
+        if nodes > self.nodes_left {
+            self.truncated_by_nodes = true;
+            self.warn_nodes();
+            return None;
+        }
+        if !self.take_bytes(bytes) {
+            self.warn_bytes();
+            return None;
+        }
+        self.nodes_left -= nodes;
+        Some(value.clone())
+    }
+
+    fn warn_nodes(&mut self) {
+        self.warnings.push(format!(
+            "resolved schemas exceed max_nodes ({}); the excess was replaced by {{\"{TRUNCATED_MARKER}\": \"max_nodes\"}}",
+            self.max_nodes
+        ));
+    }
+
+    fn warn_bytes(&mut self) {
+        self.warnings.push(format!(
+            "strings copied from the document exceed max_output_bytes ({}); the excess was left out or replaced by {{\"{TRUNCATED_MARKER}\": \"max_output_bytes\"}}",
+            self.max_output_bytes
+        ));
     }
 
     /// Follows a chain of `$ref`s on a non-schema object (parameter, response,
@@ -120,10 +183,10 @@ impl<'a> Resolver<'a> {
         let mut stack = Vec::new();
         let resolved = self.resolve_value(schema, &mut stack, 0, true);
         if self.truncated_by_nodes {
-            self.warnings.push(format!(
-                "resolved schemas exceed max_nodes ({}); the excess was replaced by {{\"{TRUNCATED_MARKER}\": \"max_nodes\"}}",
-                self.max_nodes
-            ));
+            self.warn_nodes();
+        }
+        if self.truncated_by_bytes {
+            self.warn_bytes();
         }
         resolved
     }
@@ -136,6 +199,11 @@ impl<'a> Resolver<'a> {
         if depth >= MAX_OUTPUT_DEPTH {
             self.warnings.push(format!("schema nesting deeper than {MAX_OUTPUT_DEPTH} levels was truncated"));
             return truncated("max_depth");
+        }
+        if let Value::String(s) = value {
+            if !self.take_bytes(s.len()) {
+                return truncated("max_output_bytes");
+            }
         }
         self.nodes_left -= 1;
         match value {
@@ -150,6 +218,10 @@ impl<'a> Resolver<'a> {
                     if self.nodes_left == 0 {
                         self.truncated_by_nodes = true;
                         out.insert(TRUNCATED_MARKER.to_string(), Value::from("max_nodes"));
+                        break;
+                    }
+                    if !self.take_bytes(key.len()) {
+                        out.insert(TRUNCATED_MARKER.to_string(), Value::from("max_output_bytes"));
                         break;
                     }
                     let follow = follow_refs && !is_literal_keyword(key);
@@ -206,6 +278,10 @@ impl<'a> Resolver<'a> {
                     out.insert(TRUNCATED_MARKER.to_string(), Value::from("max_nodes"));
                     break;
                 }
+                if !self.take_bytes(key.len()) {
+                    out.insert(TRUNCATED_MARKER.to_string(), Value::from("max_output_bytes"));
+                    break;
+                }
                 let follow = !is_literal_keyword(key);
                 let child = self.resolve_value(child, stack, depth + 1, follow);
                 out.insert(key.clone(), child);
@@ -248,6 +324,32 @@ impl<'a> Resolver<'a> {
         }
         Ok(current)
     }
+}
+
+/// Nodes and string bytes (keys and strings) of a literal value, counting
+/// nodes only up to `stop` (so a huge value costs no more than the budget to judge).
+fn literal_cost(value: &Value, stop: usize) -> (usize, usize) {
+    let mut nodes = 0usize;
+    let mut bytes = 0usize;
+    let mut todo = vec![value];
+    while let Some(v) = todo.pop() {
+        nodes += 1;
+        if nodes >= stop {
+            break;
+        }
+        match v {
+            Value::String(s) => bytes += s.len(),
+            Value::Array(items) => todo.extend(items),
+            Value::Object(map) => {
+                for (k, child) in map {
+                    bytes += k.len();
+                    todo.push(child);
+                }
+            }
+            _ => {}
+        }
+    }
+    (nodes, bytes)
 }
 
 /// The `$ref` string of an object, if it has one.
@@ -324,7 +426,7 @@ mod tests {
     #[test]
     fn pointer_escapes_and_percent_encoding_resolve() {
         let doc = json!({"paths": {"/a/{id}": {"x": 1}}, "t~x": 2, "arr": [10, 20]});
-        let resolver = Resolver::new(&doc, 8, 100);
+        let resolver = Resolver::new(&doc, 8, 100, usize::MAX);
         assert_eq!(resolver.lookup("#/paths/~1a~1%7Bid%7D/x").ok(), Some(&json!(1)));
         assert_eq!(resolver.lookup("#/t~0x").ok(), Some(&json!(2)));
         assert_eq!(resolver.lookup("#/arr/1").ok(), Some(&json!(20)));
@@ -357,7 +459,7 @@ mod tests {
         }
         schemas.insert("L6".into(), json!({"type": "string"}));
         let doc = json!({"s": schemas});
-        let mut resolver = Resolver::new(&doc, 32, 5_000);
+        let mut resolver = Resolver::new(&doc, 32, 5_000, usize::MAX);
         let resolved = resolver.resolve_schema(&doc["s"]["L0"]);
         let text = resolved.to_string();
         assert!(text.contains(TRUNCATED_MARKER));

@@ -694,12 +694,18 @@ fn nest_style() -> impl Strategy<Value = NestStyle> {
 }
 
 fn hostile_limits() -> impl Strategy<Value = LoadOptions> {
-    (prop_oneof![Just(usize::MAX), 0usize..20_000], prop_oneof![Just(usize::MAX), 0usize..300], prop_oneof![Just(usize::MAX), 0usize..20_000])
-        .prop_map(|(max_bytes, max_ref_depth, max_nodes)| LoadOptions {
+    (
+        prop_oneof![Just(usize::MAX), 0usize..20_000],
+        prop_oneof![Just(usize::MAX), 0usize..300],
+        prop_oneof![Just(usize::MAX), 0usize..20_000],
+        prop_oneof![Just(usize::MAX), 0usize..20_000],
+    )
+        .prop_map(|(max_bytes, max_ref_depth, max_nodes, max_output_bytes)| LoadOptions {
             max_bytes,
             max_ref_depth,
             // `usize::MAX` nodes is the caller's choice; keep runs bounded here.
             max_nodes: max_nodes.min(50_000),
+            max_output_bytes,
             source: Some("fuzz".into()),
         })
 }
@@ -824,7 +830,7 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------
-// Open bugs found by this file, minimised. Each is `#[ignore]`d so CI stays
+// Bugs found by this file, minimised. Open ones are `#[ignore]`d so CI stays
 // green; run them with `cargo test -p palisade-spec --test fuzz_load -- --ignored`.
 // ---------------------------------------------------------------------------
 
@@ -834,13 +840,12 @@ fn many_parameters(n: usize) -> String {
     json!({"openapi": "3.0.0", "paths": {"/a": {"get": {"parameters": params}}}}).to_string()
 }
 
-/// `convert.rs` `Reader::merged_parameters` looks every parameter up in the
-/// list merged so far (`position` + two map lookups per comparison), so it is
-/// quadratic in the number of distinct parameters. Measured in a debug build:
-/// 2 000 parameters 0.1 s, 4 000 0.5 s, 8 000 (240 KB) 2.3 s; a spec within the
-/// default 20 MiB limit (~700 000 parameters) would take hours.
+/// Fixed: `convert.rs` `Reader::merged_parameters` used to look every
+/// parameter up in the list merged so far (`position` + two map lookups per
+/// comparison), quadratic in the number of distinct parameters (debug build:
+/// 8 000 parameters / 240 KB took 2.3 s; a 20 MiB spec would have taken
+/// hours). It now keeps a map from (name, location) to the merged index.
 #[test]
-#[ignore = "hangs: Reader::merged_parameters is O(n^2) in distinct parameters (8000 params / 240 KB = 2.3 s debug; 20 MiB = hours)"]
 fn many_distinct_parameters_load_in_linear_time() {
     let doc = many_parameters(20_000);
     assert!(doc.len() < 1024 * 1024);
@@ -874,14 +879,14 @@ fn shared_large_response(size: usize, n: usize) -> String {
     .to_string()
 }
 
-/// `max_nodes` bounds the number of JSON nodes resolution produces, not their
-/// bytes, and dereferenced non-schema objects (response descriptions,
-/// parameter examples/defaults) are cloned per use without any budget. One
-/// large string behind a `$ref` used by many operations is copied into every
-/// endpoint: 350 KB of document become a ~130 MB inventory (and, scaled to
-/// the 20 MiB input limit, far more memory than any host has).
+/// Fixed: `max_nodes` bounds the number of JSON nodes resolution produces,
+/// not their bytes, and dereferenced non-schema objects (response
+/// descriptions, parameter examples/defaults) were cloned per use without any
+/// budget, so one large string behind a `$ref` used by many operations was
+/// copied into every endpoint: 350 KB of document became a ~130 MB
+/// inventory. `LoadOptions::max_output_bytes` now bounds the string bytes
+/// copied (at least twice the document's size).
 #[test]
-#[ignore = "unbounded output: $ref'd large strings are copied per use (max_nodes counts nodes, not bytes); 350 KB spec -> ~130 MB inventory"]
 fn shared_large_strings_do_not_amplify_without_bound() {
     let doc = shared_large_response(16 * 1024, 4_000);
     let inv = load(doc.as_bytes(), &LoadOptions::default()).unwrap();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "palisade", version, about = "Black-box API security scanner", long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 scan done and gates passed; 1 a gate failed (--fail-under, --fail-on);\n2 usage or configuration error; 3 target unreachable or scan aborted."
+    after_help = "Exit codes: 0 scan done and gates passed; 1 a gate failed (--fail-under, --fail-on, --min-coverage);\n2 usage or configuration error; 3 target unreachable or scan aborted."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -72,6 +72,11 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
 
+    /// Fail (exit 1) when the scan tested less than PERCENT of the API's operations (spec and
+    /// undocumented; see the report's coverage line), e.g. 90.
+    #[arg(long, value_name = "PERCENT")]
+    pub min_coverage: Option<f64>,
+
     /// Suppress findings whose fingerprints are in FILE (a previous `-f json` report); gates and score ignore them.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -96,12 +101,15 @@ pub struct ScanArgs {
     /// Whole-scan time limit in seconds [default: 300].
     #[arg(long, value_name = "SECS")]
     pub max_time: Option<u64>,
-    /// Most requests the scan may send [default: 5000].
+    /// Most requests the scan may send [default: 20000: one crawl request per safe operation and identity for 5,000 operations, plus checks].
     #[arg(long)]
     pub max_requests: Option<u64>,
     /// Most response-body bytes read per request, after decompression [default: 2097152].
     #[arg(long, value_name = "BYTES")]
     pub max_body: Option<usize>,
+    /// Largest spec accepted, fetched (--spec URL, well-known locations) or read from a file [default: 67108864, 64 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_spec_bytes: Option<usize>,
     /// Prompts sent to each detected AI/LLM endpoint: quick (6), standard (12) or deep (19) [default: quick].
     #[arg(long, value_name = "quick|standard|deep")]
     pub llm_probes: Option<String>,

@@ -22,6 +22,8 @@ pub struct ScanConfig {
     pub checks: Vec<String>,
     pub fail_under: Option<String>,
     pub fail_on: Option<String>,
+    /// `--min-coverage`: least share of operations tested, in percent.
+    pub min_coverage: Option<f64>,
     pub baseline: Option<String>,
     pub context: Option<String>,
     pub concurrency: Option<usize>,
@@ -30,6 +32,8 @@ pub struct ScanConfig {
     pub max_time: Option<u64>,
     pub max_requests: Option<u64>,
     pub max_body: Option<usize>,
+    /// `--max-spec-bytes`: largest spec accepted.
+    pub max_spec_bytes: Option<usize>,
     /// `--llm-probes`: quick, standard or deep.
     pub llm_probes: Option<String>,
     /// `--discovery`: off, quick or standard.
@@ -89,6 +93,7 @@ pub fn merge(mut args: ScanArgs, cfg: ScanConfig) -> ScanArgs {
     }
     args.fail_under = args.fail_under.or(cfg.fail_under);
     args.fail_on = args.fail_on.or(cfg.fail_on);
+    args.min_coverage = args.min_coverage.or(cfg.min_coverage);
     args.baseline = args.baseline.or(cfg.baseline.map(Into::into));
     args.context = args.context.or(cfg.context);
     args.concurrency = args.concurrency.or(cfg.concurrency);
@@ -97,6 +102,7 @@ pub fn merge(mut args: ScanArgs, cfg: ScanConfig) -> ScanArgs {
     args.max_time = args.max_time.or(cfg.max_time);
     args.max_requests = args.max_requests.or(cfg.max_requests);
     args.max_body = args.max_body.or(cfg.max_body);
+    args.max_spec_bytes = args.max_spec_bytes.or(cfg.max_spec_bytes);
     args.llm_probes = args.llm_probes.or(cfg.llm_probes);
     args.discovery = args.discovery.or(cfg.discovery);
     if args.allow_methods.is_empty() {

@@ -16,6 +16,7 @@ pub async fn scan_command(args: ScanArgs) -> Result<u8, Failure> {
     let args = config::merge(args, cfg.scan);
     // Reject bad gate values before sending a single request.
     gate_threshold(&args)?;
+    check_min_coverage(&args)?;
     let report = run(&args).await?;
     write_report(&report, &args.output)?;
     gates(&report, &args)
@@ -60,6 +61,7 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
     if let Some(warning) = active_guard(args, &target)? {
         eprintln!("{warning}");
     }
+    let max_spec_bytes = args.max_spec_bytes.unwrap_or(palisade_spec::DEFAULT_MAX_SPEC_BYTES).max(1024);
     let spec = match &args.spec {
         None => None,
         Some(s) if s.starts_with("http://") || s.starts_with("https://") => {
@@ -67,6 +69,12 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
             Some(SpecInput::Url(url))
         }
         Some(path) => {
+            // The file obeys --max-spec-bytes too, checked before it is read.
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            if size > max_spec_bytes as u64 {
+                let e = palisade_spec::SpecError::TooLarge { size: usize::try_from(size).unwrap_or(usize::MAX), limit: max_spec_bytes };
+                return Err(spec_failure(format!("could not load the spec: {path}: {e}")));
+            }
             let bytes = std::fs::read(path).map_err(|e| Failure::usage(format!("cannot read spec file {path}: {e}"), "check the --spec path"))?;
             Some(SpecInput::Bytes { bytes, source: path.clone() })
         }
@@ -88,7 +96,8 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
         None => HashSet::new(),
     };
     let (oob_listen, oob_url) = oob_settings(args)?;
-    let settings = ScanSettings { context, discovery, oob_listen, oob_url, ssrf_internal: args.ssrf_internal, ..ScanSettings::default() };
+    let settings =
+        ScanSettings { context, discovery, oob_listen, oob_url, ssrf_internal: args.ssrf_internal, max_spec_bytes, ..ScanSettings::default() };
 
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let show_progress = !args.output.no_progress;
@@ -114,9 +123,20 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
             message: format!("target unreachable: {m}"),
             hint: Some("check the URL, that the API is running, and --timeout".into()),
         },
-        ScanError::Spec(m) => Failure::usage(format!("could not load the spec: {m}"), "pass a valid OpenAPI 3.x or Swagger 2.0 document"),
+        ScanError::Spec(m) => spec_failure(format!("could not load the spec: {m}")),
         ScanError::Config(m) => Failure::usage(m, "see palisade scan --help"),
     })
+}
+
+/// A spec that cannot be used (exit 2), with the hint that fits: raise the
+/// limit for a spec over --max-spec-bytes, otherwise fix the document.
+fn spec_failure(message: String) -> Failure {
+    let hint = if message.contains("--max-spec-bytes") {
+        "raise the limit, e.g. --max-spec-bytes 268435456 (or max-spec-bytes in palisade.toml)"
+    } else {
+        "pass a valid OpenAPI 3.x or Swagger 2.0 document"
+    };
+    Failure::usage(message, hint)
 }
 
 /// `host:port` of a URL, lower case, with the scheme's default port filled in.
@@ -212,7 +232,7 @@ fn engine_config(args: &ScanArgs, target: &Url) -> Result<EngineConfig, Failure>
         cfg.request_timeout = Duration::from_secs(t.max(1));
     }
     cfg.max_time = Some(Duration::from_secs(args.max_time.unwrap_or(300).max(1)));
-    cfg.max_requests = Some(args.max_requests.unwrap_or(5000));
+    cfg.max_requests = Some(args.max_requests.unwrap_or(palisade_http::DEFAULT_MAX_REQUESTS));
     if let Some(b) = args.max_body {
         cfg.max_body_bytes = b.max(1024);
     }
@@ -376,7 +396,7 @@ fn write_report(report: &Report, out: &OutputArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Exit code from the gates, then scan health.
+/// Exit code: scan health first (an unhealthy scan exits 3, gate failures still printed), then the gates.
 fn gates(report: &Report, args: &ScanArgs) -> Result<u8, Failure> {
     let mut failed = false;
     let (threshold, fail_on) = gate_threshold(args)?;
@@ -393,15 +413,35 @@ fn gates(report: &Report, args: &ScanArgs) -> Result<u8, Failure> {
             failed = true;
         }
     }
-    if failed {
-        return Ok(1);
+    if let Some(min) = args.min_coverage {
+        let coverage = &report.coverage;
+        if coverage.percent() < min {
+            eprintln!("gate failed: coverage {:.1}% is below {min}%: {}", coverage.percent(), coverage.summary());
+            failed = true;
+        }
     }
+    // An aborted or mostly failed scan exits 3 even when a gate failed too:
+    // gates judged on a scan that did not happen say nothing.
     if report.health.is_degraded() {
-        let why = report.health.aborted.clone().unwrap_or_else(|| "most requests failed".into());
+        // The orchestrator always fills `health.aborted` for an unhealthy scan; the fallback is for old reports.
+        let why = report.health.aborted.clone().or_else(|| report.health.most_failed()).unwrap_or_else(|| "most requests failed".into());
         eprintln!("scan incomplete: {why}");
         return Ok(3);
     }
+    if failed {
+        return Ok(1);
+    }
     Ok(0)
+}
+
+/// `--min-coverage` must be a percentage.
+fn check_min_coverage(args: &ScanArgs) -> Result<(), Failure> {
+    match args.min_coverage {
+        Some(p) if !(0.0..=100.0).contains(&p) => {
+            Err(Failure::usage(format!("--min-coverage {p} is not a percentage"), "use 0-100, e.g. --min-coverage 90"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Parsed `--fail-under` (as a minimum score) and `--fail-on`.

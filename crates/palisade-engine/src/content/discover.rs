@@ -116,12 +116,32 @@ impl DiscoveryHit {
 #[derive(Debug, Default)]
 pub struct ContentDiscovery {
     pub hits: Vec<DiscoveryHit>,
-    /// Every exchange, for the passive checks.
+    /// Every exchange, for the passive checks, held until the scan context
+    /// exists: bodies whole up to [`RETAINED_BODY_BYTES`] in all, then only
+    /// their first [`RETAINED_BODY_PREFIX`] bytes, so 400 answers of an
+    /// endless body cost megabytes, not 400 × `--max-body`.
     pub exchanges: Vec<(ProbeRequest, Response)>,
+    /// Body bytes held in `exchanges`.
+    retained_bytes: usize,
     /// Learned paths that triage refused, with why.
     pub skipped: Vec<SkippedOperation>,
     /// Requests the phase sent (or tried to).
     pub requests: usize,
+}
+
+/// Body bytes of discovery answers kept whole for the passive checks.
+pub const RETAINED_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// What is kept of each answer's body once [`RETAINED_BODY_BYTES`] is used.
+pub const RETAINED_BODY_PREFIX: usize = 64 * 1024;
+
+impl ContentDiscovery {
+    /// Keep an exchange for the passive checks, within the retention bound.
+    fn keep(&mut self, request: ProbeRequest, response: &Response) {
+        let room = RETAINED_BODY_BYTES.saturating_sub(self.retained_bytes).max(RETAINED_BODY_PREFIX);
+        let kept = response.retained(room);
+        self.retained_bytes += kept.body.len();
+        self.exchanges.push((request, kept));
+    }
 }
 
 /// Most soft-404 calibrations (one per directory and extension).
@@ -231,7 +251,7 @@ impl Run<'_> {
         let req = ProbeRequest::get(url).auth(AuthMode::Anonymous).no_redirects();
         match self.engine.send(req.clone()).await {
             Ok(resp) => {
-                self.out.exchanges.push((req, resp.clone()));
+                self.out.keep(req, &resp);
                 Some(resp)
             }
             Err(_) => None,
@@ -373,7 +393,7 @@ impl Run<'_> {
             let answers = join_all(sends).await;
             for (c, answer) in wave.into_iter().zip(answers) {
                 let Some((req, resp)) = answer else { continue };
-                self.out.exchanges.push((req, resp.clone()));
+                self.out.keep(req, &resp);
                 self.judge(c, resp).await;
             }
         }

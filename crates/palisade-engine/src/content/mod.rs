@@ -19,7 +19,7 @@ pub mod signature;
 mod discover;
 
 pub(crate) use discover::dir_and_ext;
-pub use discover::{discover, ContentDiscovery, DiscoveryHit, DiscoveryProfile, HitSource};
+pub use discover::{discover, ContentDiscovery, DiscoveryHit, DiscoveryProfile, HitSource, RETAINED_BODY_BYTES, RETAINED_BODY_PREFIX};
 pub use learn::{html_links, js_paths, link_header_paths, reads_as_action, robots_paths, robots_sitemaps, script_srcs, sitemap_paths};
 pub use list::{builtin, ListedPath, LOG_FILE_NAMES};
 pub use signature::{classify, ContentKind, Signature};

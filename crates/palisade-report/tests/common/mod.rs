@@ -207,6 +207,22 @@ pub fn sample_report() -> Report {
             spec_version: Some("3.1.0".into()),
             title: Some("Shop API".into()),
         },
+        coverage: palisade_core::Coverage {
+            operations: 9,
+            undocumented: 1,
+            crawled: 6,
+            tested: 7,
+            probed: vec![
+                palisade_core::coverage::CategoryCoverage { category: Category::Authentication, operations: 4 },
+                palisade_core::coverage::CategoryCoverage { category: Category::DataExposure, operations: 2 },
+            ],
+            skipped: vec![
+                palisade_core::coverage::SkippedCount { reason: palisade_core::coverage::SkipKind::OverBudget, operations: 1 },
+                palisade_core::coverage::SkippedCount { reason: palisade_core::coverage::SkipKind::NeedsWrite, operations: 2 },
+            ],
+            identities: vec!["default".into(), "alice".into()],
+            crawl_requests: 12,
+        },
         exchanges: vec![
             Exchange {
                 id: 1,
