@@ -3,6 +3,8 @@
 //! counts as an administrative operation, and id harvesting from lists.
 
 use palisade_core::Endpoint;
+use palisade_engine::triage::{concrete_path, state_changing_reason};
+use palisade_engine::ScanContext;
 use palisade_http::ProbeRequest;
 use serde_json::Value;
 
@@ -42,6 +44,30 @@ pub fn is_admin_operation(ep: &Endpoint) -> bool {
     texts.extend(ep.tags.iter().map(String::as_str));
     texts.extend(ep.operation_id.as_deref());
     texts.iter().any(|t| name_words(t).iter().any(|w| ADMIN_WORDS.contains(&w.as_str())))
+}
+
+/// Where to look for administrative functions, at most `max`: the spec's
+/// read-only admin operations first, then each [`ADMIN_PATHS`] entry the spec
+/// does not already name. Each is `(label, path, relative)`, where a
+/// relative path is under the target's base URL
+/// ([`ScanContext::endpoint_url`]) and a built-in one is from its origin
+/// ([`ScanContext::url_for`]).
+pub fn admin_probe_targets(ctx: &ScanContext, max: usize) -> Vec<(String, String, bool)> {
+    let mut targets: Vec<(String, String, bool)> = ctx
+        .inventory
+        .endpoints
+        .iter()
+        .filter(|e| e.method == "GET" && state_changing_reason(e).is_none() && is_admin_operation(e))
+        .map(|e| (e.label(), concrete_path(e), true))
+        .collect();
+    for p in ADMIN_PATHS {
+        let trimmed = p.trim_end_matches('/');
+        if !targets.iter().any(|(_, path, _)| path.split('?').next().unwrap_or("").trim_end_matches('/') == trimmed) {
+            targets.push((format!("GET {p}"), (*p).to_string(), false));
+        }
+    }
+    targets.truncate(max);
+    targets
 }
 
 /// Ids of the objects in a list response: a top-level array, or the first

@@ -6,8 +6,8 @@
 //!   without credentials in read-only variants the router may normalise.
 //! * AU008 (passive): 401 answers without a `WWW-Authenticate` challenge.
 
+use crate::checks::support::admin_probe_targets;
 use crate::checks::support::clip;
-use crate::checks::support::{is_admin_operation, ADMIN_PATHS};
 use crate::rules::{au007_auth_bypass_variant, au008_www_authenticate_missing, bf003_role_function_access};
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Evidence, Finding, RuleMeta};
@@ -86,21 +86,7 @@ impl Check for RoleFunctionAccess {
         if users.is_empty() {
             return Ok(());
         }
-        // (label, path, relative to the base URL?)
-        let mut ops: Vec<(String, String, bool)> = ctx
-            .inventory
-            .endpoints
-            .iter()
-            .filter(|e| e.method == "GET" && state_changing_reason(e).is_none() && is_admin_operation(e))
-            .map(|e| (e.label(), concrete_path(e), true))
-            .collect();
-        for p in ADMIN_PATHS {
-            let trimmed = p.trim_end_matches('/');
-            if !ops.iter().any(|(_, path, _)| path.split('?').next().unwrap_or("").trim_end_matches('/') == trimmed) {
-                ops.push((format!("GET {p}"), (*p).to_string(), false));
-            }
-        }
-        ops.truncate(MAX_ROLE_OPERATIONS);
+        let ops = admin_probe_targets(ctx, MAX_ROLE_OPERATIONS);
         for (label, path, relative) in ops {
             let url = if relative { ctx.endpoint_url(&path)? } else { ctx.url_for(&path)? };
             let get = |auth: AuthMode| ProbeRequest::get(url.clone()).auth(auth).no_redirects();

@@ -1,10 +1,9 @@
 //! BFLA: administrative functions answered without credentials (BF002).
 
-use crate::checks::support::{clip, is_admin_operation, ADMIN_PATHS};
+use crate::checks::support::{admin_probe_targets, clip};
 use crate::rules::bf002_admin_function_exposed;
 use async_trait::async_trait;
 use palisade_core::{Category, Evidence, Finding, RuleMeta};
-use palisade_engine::triage::{concrete_path, state_changing_reason};
 use palisade_engine::{Check, CheckFailure, ScanContext};
 use palisade_http::{AuthMode, ProbeRequest};
 
@@ -63,21 +62,7 @@ impl Check for AdminFunctions {
     }
 
     async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
-        // (label, url path relative to base or origin, relative-to-base?)
-        let mut probes: Vec<(String, String, bool)> = ctx
-            .inventory
-            .endpoints
-            .iter()
-            .filter(|e| e.method == "GET" && state_changing_reason(e).is_none() && is_admin_operation(e))
-            .map(|e| (e.label(), concrete_path(e), true))
-            .collect();
-        for p in ADMIN_PATHS {
-            let trimmed = p.trim_end_matches('/');
-            if !probes.iter().any(|(_, path, _)| path.split('?').next().unwrap_or("").trim_end_matches('/') == trimmed) {
-                probes.push((format!("GET {p}"), (*p).to_string(), false));
-            }
-        }
-        probes.truncate(MAX_PROBES);
+        let probes = admin_probe_targets(ctx, MAX_PROBES);
         for (label, path, relative) in probes {
             let url = if relative { ctx.endpoint_url(&path)? } else { ctx.url_for(&path)? };
             let Ok(resp) = ctx.send(ProbeRequest::get(url).auth(AuthMode::Anonymous).no_redirects()).await else { continue };
