@@ -47,7 +47,7 @@ pub fn active_checks(categories: Option<&[Category]>) -> Vec<Arc<dyn Check>> {
         Arc::new(checks::authentication::lockout::LoginRateLimitSignals),
         Arc::new(checks::authentication::jwt::ApiKeyInQuery),
         Arc::new(checks::bola::object_ids::SequentialIds),
-        Arc::new(checks::bola::object_ids::CrossIdentity),
+        Arc::new(checks::bola::cross_identity::CrossIdentity),
         Arc::new(checks::bola::traversal::IdPathTraversal),
         Arc::new(checks::bfla::admin::AdminFunctions),
         Arc::new(checks::authentication::bypass::RoleFunctionAccess),

@@ -376,3 +376,46 @@ async fn login_without_rate_limit_signals_is_reported_without_ever_posting() {
     }
     assert_eq!(posts.load(std::sync::atomic::Ordering::SeqCst), 0, "credentials must never be posted");
 }
+
+// ------------------------------------------------------------ AU003
+
+/// A dictionary word far down palisade-jwt-crack's built-in list (past
+/// 150,000 entries) and never in the old 401-entry JWT list.
+const LATE_WORD: &str = "sesquipedalian";
+
+/// Serves `/api/issue` with an HS256 token signed with `secret`, plus a spec titled `title`.
+fn weak_token_app(secret: &'static str, title: &'static str) -> Router {
+    let token = hs256(&json!({"alg": "HS256", "typ": "JWT"}), &good_claims(), secret.as_bytes());
+    let spec = TOKEN_SPEC.replace(r#""title":"t""#, &format!(r#""title":"{title}""#));
+    Router::new()
+        .route("/openapi.json", get(move || async move { ([("content-type", "application/json")], spec) }))
+        .route("/api/issue", get(move || async move { Json(json!({"access_token": token, "token_type": "Bearer"})) }))
+}
+
+/// AU003 cracks a token whose secret is a common word late in the built-in
+/// list, and one built from the spec title (`acme_jwt_secret` from "Acme
+/// Store"); the secret shows only masked and as a fingerprint, never whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn weak_secrets_from_the_big_list_and_the_target_are_cracked_and_masked() {
+    let list = palisade_jwt_crack::COMMON_SECRETS.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>();
+    assert!(list.iter().position(|l| *l == LATE_WORD).is_some_and(|p| p > 150_000), "{LATE_WORD} moved in the list");
+    for (secret, title) in [(LATE_WORD, "t"), ("acme_jwt_secret", "Acme Store")] {
+        let (base, handle) = serve(weak_token_app(secret, title)).await;
+        let report = scan(&base, BTreeMap::new()).await;
+        handle.abort();
+        let f = support::assert_fires(&report, Rule::AU003)[0];
+        assert_eq!(f.detail.as_deref(), Some("HS256"));
+        let masked = palisade_core::mask::mask_secret(secret);
+        let print = palisade_core::mask::fingerprint(&format!("au003\u{1f}{secret}"));
+        assert!(f.message.contains(&format!("masked {masked}")) && f.message.contains(&print), "{}", f.message);
+        assert!(f.evidence.excerpt.contains(&masked), "{}", f.evidence.excerpt);
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(!json.contains(secret), "{secret} leaked in the report");
+    }
+
+    // A strong secret is not cracked.
+    let (base, handle) = serve(token_app(json!({"alg": "HS256"}), good_claims())).await;
+    let report = scan(&base, BTreeMap::new()).await;
+    handle.abort();
+    support::assert_quiet(&report, Rule::AU003);
+}

@@ -60,6 +60,15 @@ async fn a_default_scan_loads_all_5000_operations_of_a_2_mb_spec() {
     assert_eq!(report.inventory.title.as_deref(), Some("Generated API"));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn in001_reads_an_exposed_spec_past_max_body_and_counts_all_its_operations() {
+    let base = serve(big_spec::openapi_spec(5_000)).await;
+    let report = support::scanner(&base).engine_with(|c| c.rate_per_sec = 0.0).select_rules(["IN001"]).run().await.unwrap();
+    let found: Vec<_> = report.findings.iter().filter(|f| f.rule == "IN001").collect();
+    assert_eq!(found.len(), 1, "{:#?}", report.findings);
+    assert!(found[0].message.contains("with 5000 operations"), "{}", found[0].message);
+}
+
 /// The one line a spec over the limit gives, from a scan's error.
 fn spec_error(result: Result<palisade_core::Report, ScanError>) -> String {
     match result {

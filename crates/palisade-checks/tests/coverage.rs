@@ -61,8 +61,9 @@ fn check(run: &Run) -> f64 {
     let writes = run.api.ops.iter().filter(|o| o.is_write()).count();
     let safe = n - writes;
     let log = run.api.log();
-    // Every safe operation received a request, as every identity and anonymously.
-    for who in ["anonymous", "alice", "bob"] {
+    // Every safe operation received a request as every identity (the
+    // first, alice, is also the default identity: no anonymous crawl pass).
+    for who in ["alice", "bob"] {
         let missing = unrequested(run, who);
         assert!(missing.is_empty(), "{} of {safe} safe operations got no request as {who}: {:?}", missing.len(), &missing[..missing.len().min(5)]);
     }
@@ -78,8 +79,8 @@ fn check(run: &Run) -> f64 {
     assert_eq!(c.skipped_total(), writes);
     assert_eq!(c.skipped.iter().find(|s| s.reason == SkipKind::NeedsWrite).map(|s| s.operations), Some(writes), "{:?}", c.skipped);
     assert!(!c.skipped.iter().any(|s| s.reason == SkipKind::OverBudget), "{:?}", c.skipped);
-    assert_eq!(c.identities, ["anonymous", "alice", "bob"]);
-    assert_eq!(c.crawl_requests, 3 * safe as u64);
+    assert_eq!(c.identities, ["alice", "bob"]);
+    assert_eq!(c.crawl_requests, 2 * safe as u64);
     assert!(!c.probed.is_empty(), "some check probed an operation");
     assert!(c.probed.iter().all(|p| p.operations <= safe));
     let t = palisade_core::coverage::thousands;
@@ -132,4 +133,29 @@ async fn a_small_budget_skips_the_rest_as_over_budget() {
     let detail_cut = run.report.skipped.iter().filter(|s| s.reason.starts_with("over budget") && s.path.contains('{')).count();
     assert!(list_cut > detail_cut, "lists {list_cut}, details {detail_cut}");
     assert!(c.percent() < 100.0);
+}
+
+/// `--max-identity-requests`: the default identity's pass covers every safe
+/// operation; each other identity's pass stops at the cap, highest priority first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn each_further_identity_is_crawled_up_to_max_identity_requests() {
+    let api = GeneratedApi::start(700).await;
+    let identities: BTreeMap<String, Credentials> = IDENTITIES.iter().map(|name| (name.to_string(), Credentials::default().bearer(name))).collect();
+    let spec = SpecInput::Url(Url::parse(&format!("{}/openapi.json", api.base)).unwrap());
+    let report = support::run(
+        support::scanner(&api.base)
+            .spec(spec)
+            .identities(identities)
+            .select_rules(["IN006"])
+            .settings_with(|s| s.max_identity_requests = 50)
+            .engine_with(|e| e.rate_per_sec = 0.0),
+    )
+    .await;
+    let safe = api.ops.iter().filter(|o| !o.is_write()).count();
+    let run = Run { report, api, wall: Duration::ZERO };
+    assert!(unrequested(&run, "alice").is_empty(), "alice (the default identity) covers everything");
+    let bob_missing = unrequested(&run, "bob").len();
+    assert_eq!(bob_missing, safe - 50, "bob's pass is cut at 50 operations");
+    assert_eq!(run.report.coverage.crawl_requests, (safe + 50) as u64);
+    assert_eq!(run.report.coverage.tested, safe);
 }

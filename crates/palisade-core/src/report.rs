@@ -49,6 +49,11 @@ pub struct ScanHealth {
     /// Why the scan stopped early or is not to be trusted, in plain words,
     /// if it did or is (set whenever [`ScanHealth::is_degraded`] is true).
     pub aborted: Option<String>,
+    /// What the user should know about how the scan ran that is neither a
+    /// finding nor a reason to distrust it, in plain words: e.g. an identity
+    /// whose credentials the target does not accept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl ScanHealth {

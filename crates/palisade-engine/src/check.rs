@@ -4,7 +4,7 @@ use crate::soft404::Soft404;
 use async_trait::async_trait;
 use palisade_core::{Category, Endpoint, ExchangeId, Finding, Inventory, RuleMeta, ScanEvent};
 use palisade_http::{Engine, HttpError, ProbeRequest, Response, Url};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -130,6 +130,10 @@ pub struct ScanContext {
     pub requests: crate::coverage::RequestLog,
     /// What content discovery found, judged by content (see [`crate::content`]).
     pub discovered: Vec<crate::content::DiscoveryHit>,
+    /// Identities whose credentials the target does not accept (every
+    /// authenticated operation answered them 401/403 in the crawl), with why;
+    /// set after the crawl. Checks that compare identities leave them out.
+    pub rejected_identities: Mutex<BTreeMap<String, String>>,
     passive: Vec<std::sync::Arc<dyn PassiveCheck>>,
     observed: Mutex<HashSet<ExchangeId>>,
     /// Response bodies are not kept; only small facts checks ask for later.
@@ -144,6 +148,13 @@ pub struct ScanContext {
 }
 
 impl ScanContext {
+    /// Named identities (`--identity`, and `default`) whose credentials the
+    /// target accepted in the crawl, by name.
+    pub fn usable_identities(&self) -> Vec<String> {
+        let rejected = self.rejected_identities.lock().unwrap();
+        self.engine.config().identities.keys().filter(|k| !rejected.contains_key(*k)).cloned().collect()
+    }
+
     // One argument per shared piece of scan state; the Scanner builder (issue 10) will own this wiring.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
@@ -167,6 +178,7 @@ impl ScanContext {
             crawled: Mutex::new(Vec::new()),
             requests: crate::coverage::RequestLog::default(),
             discovered,
+            rejected_identities: Mutex::new(BTreeMap::new()),
             passive,
             observed: Mutex::new(HashSet::new()),
             statuses: Mutex::new(HashMap::new()),

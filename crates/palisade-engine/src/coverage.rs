@@ -253,6 +253,51 @@ pub(crate) fn assemble(endpoints: &[Endpoint], base_path: &str, crawl: &CrawlOut
     }
 }
 
+/// Identities whose credentials the target does not accept, with why, from
+/// the crawl's answers (`(pass, operation, status)`; `names[pass]` is the
+/// identity a pass sent as, `None` for anonymous).
+///
+/// An identity is rejected when it got 401/403 on at least one operation
+/// and 2xx on none that needs credentials, and either another identity got
+/// 2xx where it got 401/403, or it got 401/403 on every operation (two or
+/// more). An operation needs credentials when the spec declares security for
+/// it or when some pass got 401/403 there. A wrong token on an API with
+/// public operations is caught this way; a read-only user who is refused
+/// admin operations but reads its own data is not.
+pub(crate) fn rejected_identities(names: &[Option<String>], answers: &[(usize, usize, u16)], endpoints: &[Endpoint]) -> BTreeMap<String, String> {
+    let denied = |s: u16| s == 401 || s == 403;
+    let success = |s: u16| (200..300).contains(&s);
+    let needs_credentials: HashSet<usize> = answers
+        .iter()
+        .filter(|(_, _, s)| denied(*s))
+        .map(|(_, i, _)| *i)
+        .chain((0..endpoints.len()).filter(|&i| !endpoints[i].security.is_empty()))
+        .collect();
+    let mut rejected = BTreeMap::new();
+    for (pass, name) in names.iter().enumerate() {
+        let Some(name) = name else { continue };
+        let mine: Vec<(usize, u16)> = answers.iter().filter(|(p, _, _)| *p == pass).map(|(_, i, s)| (*i, *s)).collect();
+        let refused: HashSet<usize> = mine.iter().filter(|(_, s)| denied(*s)).map(|(i, _)| *i).collect();
+        let accepted = mine.iter().any(|(i, s)| success(*s) && needs_credentials.contains(i));
+        if refused.is_empty() || accepted {
+            continue;
+        }
+        let others_read = answers.iter().any(|(p, i, s)| *p != pass && names[*p].is_some() && success(*s) && refused.contains(i));
+        let all_refused = mine.len() >= 2 && refused.len() == mine.iter().map(|(i, _)| *i).collect::<HashSet<_>>().len();
+        if others_read || all_refused {
+            let needing = mine.iter().filter(|(i, _)| needs_credentials.contains(i)).count();
+            rejected.insert(
+                name.clone(),
+                format!(
+                    "identity '{name}' is not accepted by the target: {} of {needing} operations that need credentials answered it 401/403 in the crawl; it was left out of the checks that compare identities",
+                    refused.len()
+                ),
+            );
+        }
+    }
+    rejected
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,5 +309,20 @@ mod tests {
         let all: Vec<usize> = (0..eps.len()).collect();
         let order: Vec<&str> = crawl_order(&eps, &all).into_iter().map(|i| eps[i].path.as_str()).collect();
         assert_eq!(order, ["/api/v1/a/{id}", "/b/{id}", "/api/v1/c/{id}", "/users", "/a", "/b", "/a/x"]);
+    }
+
+    #[test]
+    fn an_identity_refused_where_another_reads_is_rejected_and_a_limited_user_is_not() {
+        let eps: Vec<Endpoint> = ["/me", "/admin/users", "/public"].iter().map(|p| Endpoint::discovered("GET", p)).collect();
+        let names = [Some("alice".to_string()), Some("mallory".to_string()), Some("user".to_string())];
+        // alice reads everything; mallory (a bad token) is refused where alice reads;
+        // user is refused the admin operation but reads its own profile.
+        let answers = [(0, 0, 200), (0, 1, 200), (0, 2, 200), (1, 0, 401), (1, 1, 401), (1, 2, 200), (2, 0, 200), (2, 1, 403), (2, 2, 200)];
+        let rejected = rejected_identities(&names, &answers, &eps);
+        assert_eq!(rejected.keys().collect::<Vec<_>>(), ["mallory"], "{rejected:?}");
+        assert!(rejected["mallory"].contains("2 of 2 operations that need credentials"), "{}", rejected["mallory"]);
+        // One identity alone, refused everywhere: rejected; anonymous passes are never judged.
+        let rejected = rejected_identities(&[None, Some("solo".into())], &[(0, 0, 401), (1, 0, 401), (1, 1, 403)], &eps);
+        assert_eq!(rejected.keys().collect::<Vec<_>>(), ["solo"]);
     }
 }

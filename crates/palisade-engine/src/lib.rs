@@ -32,5 +32,5 @@ pub mod triage;
 pub use check::{Check, CheckFailure, FindingSink, PassiveCheck, ScanContext};
 pub use content::{DiscoveryHit, DiscoveryProfile};
 pub use scan::{ScanError, SpecInput};
-pub use scanner::{ScanSettings, Scanner};
+pub use scanner::{ScanSettings, Scanner, DEFAULT_MAX_IDENTITY_REQUESTS};
 pub use soft404::Soft404;

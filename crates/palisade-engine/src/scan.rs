@@ -138,7 +138,7 @@ pub(crate) async fn run_scan(
     }
 
     emit(ScanEvent::Phase { name: "crawl".into() });
-    let (crawl_skipped, crawl_outcome) = crawl(&ctx, opts.settings.crawl_limit, started).await;
+    let (crawl_skipped, crawl_outcome) = crawl(&ctx, opts.settings.crawl_limit, opts.settings.max_identity_requests, started).await;
     skipped.extend(crawl_skipped);
 
     emit(ScanEvent::Phase { name: "checks".into() });
@@ -230,6 +230,7 @@ pub(crate) async fn run_scan(
 
     let mut health = engine.health();
     health.check_errors = check_errors;
+    health.notes.extend(ctx.rejected_identities.lock().unwrap().values().cloned());
     // The engine's own reason for giving up comes first (it is already in its health).
     if let Some(reason) = engine.given_up() {
         health.aborted.get_or_insert(reason);
@@ -306,7 +307,12 @@ fn triage_inventory(engine: &Engine, target: &Url, inventory: &Inventory) -> Vec
 /// ([`crate::coverage::crawl_budget`]; the budget rule is in
 /// [`crate::coverage`]). Returns the operations left out (over budget or
 /// over `crawl_limit`) and what the crawl reached.
-async fn crawl(ctx: &Arc<ScanContext>, limit: usize, started: Instant) -> (Vec<SkippedOperation>, crate::coverage::CrawlOutcome) {
+async fn crawl(
+    ctx: &Arc<ScanContext>,
+    limit: usize,
+    per_identity: usize,
+    started: Instant,
+) -> (Vec<SkippedOperation>, crate::coverage::CrawlOutcome) {
     use crate::coverage::CrawlOutcome;
     use palisade_core::coverage::SkipKind;
     use palisade_http::AuthMode;
@@ -319,10 +325,12 @@ async fn crawl(ctx: &Arc<ScanContext>, limit: usize, started: Instant) -> (Vec<S
         })
         .collect();
     let order = crate::coverage::crawl_order(endpoints, &safe);
-    let identities = &ctx.engine.config().identities;
-    let mut passes =
-        vec![(AuthMode::Default, if identities.contains_key(palisade_http::DEFAULT_IDENTITY) { "default" } else { "anonymous" }.to_string())];
-    passes.extend(identities.keys().filter(|k| k.as_str() != palisade_http::DEFAULT_IDENTITY).map(|k| (AuthMode::Identity(k.clone()), k.clone())));
+    let config = ctx.engine.config();
+    // The first pass is the default identity's (the least-privileged named
+    // identity when only `--identity` was given), then every other identity's.
+    let default = config.default_identity();
+    let mut passes = vec![(AuthMode::Default, default.unwrap_or("anonymous").to_string())];
+    passes.extend(config.identities.keys().filter(|k| Some(k.as_str()) != default).map(|k| (AuthMode::Identity(k.clone()), k.clone())));
     let budget = crate::coverage::crawl_budget(&ctx.engine, started.elapsed()).map_or(usize::MAX, |b| usize::try_from(b).unwrap_or(usize::MAX));
     let first_pass = order.len().min(limit);
     let mut outcome = CrawlOutcome { identities: passes.iter().map(|(_, name)| name.clone()).collect(), ..CrawlOutcome::default() };
@@ -338,7 +346,11 @@ async fn crawl(ctx: &Arc<ScanContext>, limit: usize, started: Instant) -> (Vec<S
         cut(i, format!("over budget: the request budget left {budget} crawl requests for {} operations", order.len()), &mut outcome, &mut skipped);
     }
     // The plan: every operation of the first pass, then each other identity's pass.
-    let plan: Vec<(usize, usize)> = (0..passes.len()).flat_map(|p| order[..first_pass].iter().map(move |&i| (p, i))).take(budget).collect();
+    // Passes after the first call at most `per_identity` operations each.
+    let plan: Vec<(usize, usize)> = (0..passes.len())
+        .flat_map(|p| order[..first_pass].iter().take(if p == 0 { first_pass } else { per_identity }).map(move |&i| (p, i)))
+        .take(budget)
+        .collect();
     // Nothing else sends while the crawl runs: the difference is the crawl's.
     let sent_before = ctx.engine.health().requests_sent;
     let runs = plan.into_iter().map(|(pass, i)| {
@@ -347,7 +359,7 @@ async fn crawl(ctx: &Arc<ScanContext>, limit: usize, started: Instant) -> (Vec<S
             let ep = &ctx.inventory.endpoints[i];
             let Ok(url) = ctx.endpoint_url(&triage::concrete_path(ep)) else { return Err((i, SkipKind::Failed)) };
             match ctx.send(ProbeRequest::new(&ep.method, url).auth(auth)).await {
-                Ok(resp) => Ok((pass, i, resp.exchange_id)),
+                Ok(resp) => Ok((pass, i, resp.exchange_id, resp.status)),
                 Err(HttpError::Budget { .. }) => Err(SkipKind::OverBudget),
                 Err(HttpError::Denied { .. }) => Err(SkipKind::StateChanging),
                 Err(_) => Err(SkipKind::Failed),
@@ -355,9 +367,11 @@ async fn crawl(ctx: &Arc<ScanContext>, limit: usize, started: Instant) -> (Vec<S
             .map_err(|kind| (i, kind))
         }
     });
+    let mut answers = Vec::new();
     for result in join_all(runs).await {
         match result {
-            Ok((pass, i, exchange)) => {
+            Ok((pass, i, exchange, status)) => {
+                answers.push((pass, i, status));
                 outcome.answered.insert(i);
                 outcome.missed.remove(&i);
                 // Checks read the first pass's GET answers (one per operation).
@@ -373,6 +387,14 @@ async fn crawl(ctx: &Arc<ScanContext>, limit: usize, started: Instant) -> (Vec<S
     }
     outcome.requests = ctx.engine.health().requests_sent.saturating_sub(sent_before);
     ctx.crawled.lock().unwrap().sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let names: Vec<Option<String>> = passes
+        .iter()
+        .map(|(auth, _)| match auth {
+            AuthMode::Identity(n) => Some(n.clone()),
+            _ => default.map(str::to_string),
+        })
+        .collect();
+    *ctx.rejected_identities.lock().unwrap() = crate::coverage::rejected_identities(&names, &answers, endpoints);
     (skipped, outcome)
 }
 

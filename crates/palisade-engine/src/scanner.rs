@@ -25,6 +25,10 @@ use tokio::sync::mpsc::UnboundedSender;
 
 /// What the checks need to know about a scan, beyond what the HTTP layer
 /// enforces (that is [`EngineConfig`]).
+/// Default of [`ScanSettings::max_identity_requests`]: every operation of a
+/// 5,000-operation API, as each identity.
+pub const DEFAULT_MAX_IDENTITY_REQUESTS: usize = 5_000;
+
 #[derive(Clone, Debug)]
 pub struct ScanSettings {
     /// What matters most for this API (`--context`); weighs the score.
@@ -33,6 +37,11 @@ pub struct ScanSettings {
     /// budget (default `usize::MAX`: no cap; the budget decides, see
     /// [`crate::coverage`]). Operations over it are skipped as over budget.
     pub crawl_limit: usize,
+    /// Most operations the crawl calls as each identity after the first
+    /// (`--max-identity-requests`, default [`DEFAULT_MAX_IDENTITY_REQUESTS`]),
+    /// in crawl order; the first pass, the default identity's, is bounded by
+    /// the request budget only.
+    pub max_identity_requests: usize,
     /// How much content discovery to do (`--discovery`).
     pub discovery: DiscoveryProfile,
     /// Where the SSRF canary listener binds (`--oob-listen`); `None` = `127.0.0.1:0`.
@@ -45,6 +54,9 @@ pub struct ScanSettings {
     /// Largest spec accepted, fetched or read from a file (`--max-spec-bytes`,
     /// default 64 MiB); spec fetches read up to it, not up to the per-response body cap.
     pub max_spec_bytes: usize,
+    /// Longest search for one HS* JWT's secret (`--jwt-crack-time`, AU003,
+    /// default 3 s): the offline search runs on all cores and stops here.
+    pub jwt_crack_time: std::time::Duration,
     /// Shown in the report's `tool` section.
     pub tool_version: String,
 }
@@ -54,11 +66,13 @@ impl Default for ScanSettings {
         ScanSettings {
             context: palisade_core::Context::default(),
             crawl_limit: usize::MAX,
+            max_identity_requests: DEFAULT_MAX_IDENTITY_REQUESTS,
             discovery: DiscoveryProfile::default(),
             oob_listen: None,
             oob_url: None,
             ssrf_internal: false,
             max_spec_bytes: palisade_spec::DEFAULT_MAX_SPEC_BYTES,
+            jwt_crack_time: std::time::Duration::from_secs(3),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }

@@ -87,12 +87,22 @@ impl Soft404 {
 }
 
 impl Sample {
+    /// The answer's shape, hashed straight from the body: an 8 MiB body
+    /// costs no copy of itself.
     fn of(resp: &Response, token: &str) -> Sample {
-        let text = resp.text();
+        let body = &resp.body[..];
+        let mut hasher = Sha256::new();
         // Remove what varies between two not-found pages: the probed name, digits (timestamps, ids).
-        let normalized: String = text.replace(token, "").chars().filter(|c| !c.is_ascii_digit()).collect();
-        let shape = Sha256::digest(normalized.as_bytes()).into();
-        Sample { status: resp.status, len: text.len(), shape, location: resp.header("location").map(str::to_string) }
+        let mut feed = |segment: &[u8]| segment.split(u8::is_ascii_digit).for_each(|run| hasher.update(run));
+        let mut start = 0;
+        if !token.is_empty() {
+            for at in memchr::memmem::find_iter(body, token.as_bytes()) {
+                feed(&body[start..at]);
+                start = at + token.len();
+            }
+        }
+        feed(&body[start..]);
+        Sample { status: resp.status, len: body.len(), shape: hasher.finalize().into(), location: resp.header("location").map(str::to_string) }
     }
 }
 

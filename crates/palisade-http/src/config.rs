@@ -60,8 +60,16 @@ pub struct EngineConfig {
 /// requests, which covers 5,000 operations as one identity.
 pub const DEFAULT_MAX_REQUESTS: u64 = 20_000;
 
-/// Name of the identity `AuthMode::Default` uses.
+/// Name of the identity `AuthMode::Default` uses when it is configured
+/// (`--bearer`, `--header`, ...); see [`EngineConfig::default_identity`].
 pub const DEFAULT_IDENTITY: &str = "default";
+
+/// Whether an identity's name says it holds elevated rights (`admin:`,
+/// `root:`, ...): such an identity is never the one "the user" sends as.
+pub fn is_privileged_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("admin") || matches!(n.as_str(), "root" | "superuser" | "super" | "staff" | "su" | "operator")
+}
 
 impl Default for EngineConfig {
     fn default() -> Self {
@@ -88,6 +96,21 @@ impl Default for EngineConfig {
 }
 
 impl EngineConfig {
+    /// The identity `AuthMode::Default` sends as: `"default"` when it is
+    /// configured; otherwise, with only named identities (`--identity`), the
+    /// first (by name) that is not privileged, else the first. A scan given
+    /// identities and no `--bearer` is an authenticated scan: the crawl and
+    /// every check (active writes included) run as a real user, the
+    /// least-privileged one, so a function that answers it is a finding and
+    /// an admin's answer is not mistaken for one. `None`: anonymous.
+    pub fn default_identity(&self) -> Option<&str> {
+        if self.identities.contains_key(DEFAULT_IDENTITY) {
+            return Some(DEFAULT_IDENTITY);
+        }
+        let names = || self.identities.keys().map(String::as_str);
+        names().find(|n| !is_privileged_name(n)).or_else(|| names().next())
+    }
+
     /// Defaults with the scope set to `target`'s origin.
     pub fn for_target(target: &Url) -> Self {
         Self { scope: Scope::for_target(target), ..Self::default() }

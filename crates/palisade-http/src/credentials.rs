@@ -67,7 +67,9 @@ impl Credentials {
 /// Which credentials a request carries.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum AuthMode {
-    /// The `"default"` identity, if configured; otherwise none.
+    /// The identity [`crate::EngineConfig::default_identity`] names
+    /// (`"default"`, else the least-privileged named identity); none when
+    /// no identity is configured.
     #[default]
     Default,
     /// No credentials at all.

@@ -5,7 +5,7 @@ use crate::error::describe;
 use crate::give_up::{retry_after_beyond, Failure, Tracker};
 use crate::limits::{parse_retry_after, RateLimiter};
 use crate::{AuthMode, CheckedMethod, Credentials, EngineConfig, HttpError, ProbeRequest, Response, DEFAULT_IDENTITY};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::StreamExt;
 use palisade_core::mask::{mask_named_value, mask_secret, mask_url};
 use palisade_core::{Exchange, ExchangeId, HeaderList, ScanEvent, ScanHealth};
@@ -414,7 +414,11 @@ impl Engine {
         let identities = &self.inner.cfg.identities;
         match auth {
             AuthMode::Anonymous => Ok(("\0anonymous".to_string(), None)),
-            AuthMode::Default => Ok((DEFAULT_IDENTITY.to_string(), identities.get(DEFAULT_IDENTITY))),
+            AuthMode::Default => match self.inner.cfg.default_identity() {
+                // Named like the identity, so both share cache entries and refreshes.
+                Some(name) => Ok((name.to_string(), identities.get(name))),
+                None => Ok((DEFAULT_IDENTITY.to_string(), None)),
+            },
             AuthMode::Identity(name) => match identities.get(name) {
                 Some(c) => Ok((name.clone(), Some(c))),
                 None => Err(HttpError::Other { reason: format!("unknown identity {name:?}") }),
@@ -754,16 +758,17 @@ impl Engine {
 /// bytes; stops reading at the cap so a huge or endless body costs nothing more.
 async fn read_capped(response: reqwest::Response, cap: usize) -> (Bytes, bool, Option<String>) {
     let mut stream = response.bytes_stream();
-    let mut buf = BytesMut::new();
+    let mut buf = Vec::new();
     while let Some(chunk) = stream.next().await {
         match chunk {
             Ok(chunk) => {
                 let room = cap - buf.len();
+                let take = chunk.len().min(room);
+                grow_within(&mut buf, take, cap);
+                buf.extend_from_slice(&chunk[..take]);
                 if chunk.len() > room {
-                    buf.extend_from_slice(&chunk[..room]);
                     return (exact(buf), true, None);
                 }
-                buf.extend_from_slice(&chunk);
             }
             // Keep what arrived: a half-read body is still evidence.
             Err(e) => return (exact(buf), true, Some(format!("body read failed: {}", describe(e)))),
@@ -772,14 +777,23 @@ async fn read_capped(response: reqwest::Response, cap: usize) -> (Bytes, bool, O
     (exact(buf), false, None)
 }
 
-/// The bytes of `buf` in an allocation of their own size when growth left
-/// much spare capacity (a doubling buffer cut at a 2 MiB cap may hold
-/// 4 MiB): bodies live on in the cache and in checks, and what they hold is
-/// what the scan's memory is.
-fn exact(buf: BytesMut) -> Bytes {
-    if buf.capacity() > buf.len() + buf.len() / 8 + 4096 {
-        Bytes::copy_from_slice(&buf)
-    } else {
-        buf.freeze()
+/// Make room for `more` bytes, doubling as a `Vec` does but never past
+/// `cap`: a doubling buffer cut at a 2 MiB cap would otherwise hold 4 MiB
+/// while the body is read.
+fn grow_within(buf: &mut Vec<u8>, more: usize, cap: usize) {
+    let needed = buf.len() + more;
+    if needed > buf.capacity() {
+        let target = needed.max(buf.capacity() * 2).max(8 * 1024).min(cap).max(needed);
+        buf.reserve_exact(target - buf.len());
     }
+}
+
+/// The bytes of `buf` in an allocation of their own size when growth left
+/// much spare capacity: bodies live on in the cache and in checks, and what
+/// they hold is what the scan's memory is.
+fn exact(mut buf: Vec<u8>) -> Bytes {
+    if buf.capacity() > buf.len() + buf.len() / 8 + 4096 {
+        buf.shrink_to_fit();
+    }
+    Bytes::from(buf)
 }

@@ -53,7 +53,7 @@ mod response;
 mod scope;
 pub mod tls;
 
-pub use config::{EngineConfig, DEFAULT_IDENTITY, DEFAULT_MAX_REQUESTS};
+pub use config::{is_privileged_name, EngineConfig, DEFAULT_IDENTITY, DEFAULT_MAX_REQUESTS};
 pub use credentials::{AuthMode, Credentials};
 pub use deny::{DenyList, DenyRule};
 pub use engine::Engine;

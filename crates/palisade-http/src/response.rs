@@ -73,8 +73,13 @@ impl Response {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// Body parsed as JSON, if it is JSON.
+    /// Body parsed as JSON, if it is JSON. A truncated body is never whole
+    /// JSON, and parsing one would build the tree of everything before the
+    /// cut (tens of MiB for a 2 MiB array) only to fail at its end.
     pub fn json(&self) -> Option<serde_json::Value> {
+        if self.truncated {
+            return None;
+        }
         serde_json::from_slice(&self.body).ok()
     }
 

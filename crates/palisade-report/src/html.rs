@@ -127,6 +127,7 @@ struct HealthView<'a> {
     rows: Vec<(&'static str, u64)>,
     check_errors: Vec<(&'a str, &'a str)>,
     aborted: Option<&'a str>,
+    notes: &'a [String],
 }
 
 fn grade_class(g: Grade) -> &'static str {
@@ -193,6 +194,7 @@ fn view<'a>(report: &'a Report, rules: &'a [RuleMeta]) -> View<'a> {
             ],
             check_errors: h.check_errors.iter().map(|e| (e.check.as_str(), e.message.as_str())).collect(),
             aborted: h.aborted.as_deref(),
+            notes: &h.notes,
         },
     }
 }

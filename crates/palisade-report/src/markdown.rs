@@ -178,6 +178,10 @@ fn render(report: &Report) -> Result<String, std::fmt::Error> {
         writeln!(s)?;
         writeln!(s, "**Aborted:** {}", inline(reason))?;
     }
+    for note in &h.notes {
+        writeln!(s)?;
+        writeln!(s, "**Note:** {}", inline(note))?;
+    }
     writeln!(s)?;
     writeln!(s, "<sub>{} {} · report schema {}</sub>", inline(&report.tool.name), inline(&report.tool.version), inline(&report.schema_version))?;
     Ok(s)

@@ -173,6 +173,9 @@ fn render(report: &Report, opts: &WriteOptions) -> Result<String, std::fmt::Erro
     if let Some(reason) = &h.aborted {
         writeln!(s, "  {}", p.severity(Severity::High, &format!("aborted: {reason}")))?;
     }
+    for note in &h.notes {
+        writeln!(s, "  note: {}", one_line(note, 160))?;
+    }
     if findings.is_empty() {
         writeln!(s)?;
         writeln!(s, "No findings on {}.", report.target)?;

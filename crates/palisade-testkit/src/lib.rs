@@ -6,7 +6,9 @@
 //!   (Flask/WSGI or FastAPI/ASGI), by module name.
 //!
 //! Both runners print `PORT n` once listening and `REQ METHOD PATH?QUERY` per
-//! request, before the app handles it.
+//! request, before the app handles it. A third-party app that defines
+//! `identify_caller(headers)` also gets `WHO METHOD PATH?QUERY IDENTITY` after
+//! each `REQ` line: [`PyFixture::callers`].
 //!
 //! The Python interpreter is `$PALISADE_PYTHON`, or `<workspace>/.venv/bin/python`
 //! as created by `scripts/setup-test-env.sh`.
@@ -77,6 +79,25 @@ pub fn python_path() -> PathBuf {
 
 type RequestLog = Arc<Mutex<Vec<(String, String)>>>;
 type StderrTail = Arc<Mutex<VecDeque<String>>>;
+type CallerLog = Arc<Mutex<Vec<Caller>>>;
+
+/// One request as the app saw it, with the identity the app itself derived
+/// from its credentials (`anonymous` when there were none): a `WHO` line of
+/// `tests/fixtures/thirdparty/run.py`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub method: String,
+    /// `path?query`, as in the `REQ` line.
+    pub target: String,
+    pub identity: String,
+}
+
+impl Caller {
+    /// The target without its query.
+    pub fn path(&self) -> &str {
+        self.target.split_once('?').map_or(self.target.as_str(), |(p, _)| p)
+    }
+}
 
 /// How many entries of `log` are `method` on exactly `path` (the part of the
 /// logged target before `?`; the method is compared exactly, e.g. `"GET"`).
@@ -91,6 +112,7 @@ struct FixtureProcess {
     port: u16,
     child: Child,
     requests: RequestLog,
+    callers: CallerLog,
     stderr_tail: StderrTail,
     readers: Vec<JoinHandle<()>>,
 }
@@ -120,16 +142,17 @@ impl FixtureProcess {
         let mut child = command.spawn().map_err(|e| format!("cannot run {}: {e} (run scripts/setup-test-env.sh)", python.display()))?;
 
         let requests: RequestLog = Arc::default();
+        let callers: CallerLog = Arc::default();
         let stderr_tail: StderrTail = Arc::default();
         let (port_tx, port_rx) = mpsc::channel::<u16>();
         let mut readers = Vec::new();
         if let Some(stdout) = child.stdout.take() {
-            readers.push(spawn_stdout_reader(stdout, port_tx, requests.clone()));
+            readers.push(spawn_stdout_reader(stdout, port_tx, requests.clone(), callers.clone()));
         }
         if let Some(stderr) = child.stderr.take() {
             readers.push(spawn_stderr_reader(stderr, stderr_tail.clone()));
         }
-        let mut process = FixtureProcess { port: 0, child, requests, stderr_tail, readers };
+        let mut process = FixtureProcess { port: 0, child, requests, callers, stderr_tail, readers };
         match port_rx.recv_timeout(STARTUP_TIMEOUT) {
             Ok(port) => {
                 process.port = port;
@@ -153,6 +176,10 @@ impl FixtureProcess {
 
     fn requests(&self) -> Vec<(String, String)> {
         self.requests.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn callers(&self) -> Vec<Caller> {
+        self.callers.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn wait_for_requests(&self, count: usize, timeout: Duration) -> Vec<(String, String)> {
@@ -282,6 +309,23 @@ impl PyFixture {
     pub fn wait_for_requests(&self, count: usize, timeout: Duration) -> Vec<(String, String)> {
         self.process.wait_for_requests(count, timeout)
     }
+
+    /// Requests with the identity the app derived from their credentials,
+    /// oldest first; empty unless the module defines `identify_caller`. Every
+    /// `REQ` entry gets its `WHO` entry right after it, so once
+    /// [`PyFixture::wait_for_requests`] has seen a request, its caller follows
+    /// within moments: waits (up to 2 s) until there are as many callers as
+    /// requests.
+    pub fn callers(&self) -> Vec<Caller> {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let callers = self.process.callers();
+            if callers.len() >= self.process.requests().len() || Instant::now() >= deadline {
+                return callers;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
 }
 
 impl Drop for PyFixture {
@@ -294,6 +338,7 @@ impl Drop for PyFixture {
 enum Line {
     Port(u16),
     Request(String, String),
+    Caller(Caller),
     Other,
 }
 
@@ -302,11 +347,17 @@ fn parse_line(line: &str) -> Line {
     match (parts.next(), parts.next(), parts.next()) {
         (Some("PORT"), Some(port), None) => port.parse().map(Line::Port).unwrap_or(Line::Other),
         (Some("REQ"), Some(method), Some(target)) => Line::Request(method.to_string(), target.to_string()),
+        (Some("WHO"), Some(method), Some(rest)) => match rest.rsplit_once(' ') {
+            Some((target, identity)) if !target.is_empty() && !identity.is_empty() => {
+                Line::Caller(Caller { method: method.to_string(), target: target.to_string(), identity: identity.to_string() })
+            }
+            _ => Line::Other,
+        },
         _ => Line::Other,
     }
 }
 
-fn spawn_stdout_reader(stdout: ChildStdout, port_tx: mpsc::Sender<u16>, requests: RequestLog) -> JoinHandle<()> {
+fn spawn_stdout_reader(stdout: ChildStdout, port_tx: mpsc::Sender<u16>, requests: RequestLog, callers: CallerLog) -> JoinHandle<()> {
     std::thread::spawn(move || {
         // Lines are bounded so a misbehaving child cannot exhaust memory.
         let mut reader = BufReader::new(stdout);
@@ -325,6 +376,12 @@ fn spawn_stdout_reader(stdout: ChildStdout, port_tx: mpsc::Sender<u16>, requests
                     let mut log = requests.lock().unwrap_or_else(|e| e.into_inner());
                     if log.len() < MAX_LOGGED_REQUESTS {
                         log.push((method, target));
+                    }
+                }
+                Line::Caller(caller) => {
+                    let mut log = callers.lock().unwrap_or_else(|e| e.into_inner());
+                    if log.len() < MAX_LOGGED_REQUESTS {
+                        log.push(caller);
                     }
                 }
                 Line::Other => {}
@@ -368,6 +425,17 @@ mod tests {
             _ => panic!("not a request line"),
         }
         assert!(matches!(parse_line(" * Debugger is active!"), Line::Other));
+    }
+
+    #[test]
+    fn parses_who_lines() {
+        match parse_line("WHO GET /books/v1/a?x=1 alice\n") {
+            Line::Caller(c) => {
+                assert_eq!((c.method.as_str(), c.target.as_str(), c.path(), c.identity.as_str()), ("GET", "/books/v1/a?x=1", "/books/v1/a", "alice"))
+            }
+            _ => panic!("not a caller line"),
+        }
+        assert!(matches!(parse_line("WHO GET /x"), Line::Other));
     }
 
     #[test]

@@ -110,6 +110,12 @@ pub struct ScanArgs {
     /// Largest spec accepted, fetched (--spec URL, well-known locations) or read from a file [default: 67108864, 64 MiB].
     #[arg(long, value_name = "BYTES")]
     pub max_spec_bytes: Option<usize>,
+    /// Most operations crawled as each identity after the first (--identity), in priority order [default: 5000].
+    #[arg(long, value_name = "N")]
+    pub max_identity_requests: Option<usize>,
+    /// Longest offline search for one HS256/384/512 JWT's secret (AU003), on all cores, in seconds [default: 3].
+    #[arg(long, value_name = "SECS")]
+    pub jwt_crack_time: Option<f64>,
     /// Prompts sent to each detected AI/LLM endpoint: quick (6), standard (12) or deep (19) [default: quick].
     #[arg(long, value_name = "quick|standard|deep")]
     pub llm_probes: Option<String>,

@@ -34,6 +34,10 @@ pub struct ScanConfig {
     pub max_body: Option<usize>,
     /// `--max-spec-bytes`: largest spec accepted.
     pub max_spec_bytes: Option<usize>,
+    /// `--jwt-crack-time`: longest search for one JWT's secret, in seconds.
+    pub jwt_crack_time: Option<f64>,
+    /// `--max-identity-requests`: operations crawled as each identity after the first.
+    pub max_identity_requests: Option<usize>,
     /// `--llm-probes`: quick, standard or deep.
     pub llm_probes: Option<String>,
     /// `--discovery`: off, quick or standard.
@@ -103,6 +107,8 @@ pub fn merge(mut args: ScanArgs, cfg: ScanConfig) -> ScanArgs {
     args.max_requests = args.max_requests.or(cfg.max_requests);
     args.max_body = args.max_body.or(cfg.max_body);
     args.max_spec_bytes = args.max_spec_bytes.or(cfg.max_spec_bytes);
+    args.jwt_crack_time = args.jwt_crack_time.or(cfg.jwt_crack_time);
+    args.max_identity_requests = args.max_identity_requests.or(cfg.max_identity_requests);
     args.llm_probes = args.llm_probes.or(cfg.llm_probes);
     args.discovery = args.discovery.or(cfg.discovery);
     if args.allow_methods.is_empty() {
@@ -158,6 +164,14 @@ mod tests {
         let cfg: ConfigFile = toml::from_str("[scan]\nidentity = [\"bob=Cookie: s=1\"]\n").unwrap();
         let merged = merge(ScanArgs::default(), cfg.scan);
         assert_eq!(merged.identities, vec!["bob=Cookie: s=1".to_string()]);
+    }
+
+    #[test]
+    fn jwt_crack_time_comes_from_the_file_unless_flagged() {
+        let cfg: ConfigFile = toml::from_str("[scan]\njwt-crack-time = 0.5\n").unwrap();
+        assert_eq!(merge(ScanArgs::default(), cfg.scan).jwt_crack_time, Some(0.5));
+        let cfg: ConfigFile = toml::from_str("[scan]\njwt-crack-time = 0.5\n").unwrap();
+        assert_eq!(merge(ScanArgs { jwt_crack_time: Some(10.0), ..Default::default() }, cfg.scan).jwt_crack_time, Some(10.0));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod detect;
 mod detect_out;
+mod memory;
 mod progress;
 mod scan;
 
@@ -36,6 +37,7 @@ impl From<anyhow::Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    memory::keep_large_buffers_out_of_the_heap();
     // reqwest is built without a crypto provider of its own: ring is the only one.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();

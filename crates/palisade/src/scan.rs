@@ -96,8 +96,22 @@ async fn run(args: &ScanArgs) -> Result<Report, Failure> {
         None => HashSet::new(),
     };
     let (oob_listen, oob_url) = oob_settings(args)?;
-    let settings =
-        ScanSettings { context, discovery, oob_listen, oob_url, ssrf_internal: args.ssrf_internal, max_spec_bytes, ..ScanSettings::default() };
+    let jwt_crack_time = match args.jwt_crack_time {
+        Some(secs) => std::time::Duration::try_from_secs_f64(secs)
+            .map_err(|_| Failure::usage(format!("invalid --jwt-crack-time {secs}"), "give a number of seconds, e.g. --jwt-crack-time 3"))?,
+        None => ScanSettings::default().jwt_crack_time,
+    };
+    let settings = ScanSettings {
+        context,
+        discovery,
+        oob_listen,
+        oob_url,
+        ssrf_internal: args.ssrf_internal,
+        max_spec_bytes,
+        jwt_crack_time,
+        max_identity_requests: args.max_identity_requests.unwrap_or(palisade_engine::DEFAULT_MAX_IDENTITY_REQUESTS),
+        ..ScanSettings::default()
+    };
 
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let show_progress = !args.output.no_progress;

@@ -138,11 +138,17 @@ fn scan_args(base: &str, extra: &[String]) -> Vec<String> {
 }
 
 /// Statuses of every exchange the report keeps (only those findings cite).
+/// Statuses of the cited exchanges that carried credentials (BO002 also
+/// cites its anonymous replay, whose 401 is the expected answer).
 fn cited_statuses(report: &Value) -> Vec<(String, u64)> {
+    let authenticated = |e: &&Value| {
+        e["request_headers"].as_array().into_iter().flatten().any(|h| h[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case("authorization")))
+    };
     report["exchanges"]
         .as_array()
         .into_iter()
         .flatten()
+        .filter(authenticated)
         .map(|e| (e["url"].as_str().unwrap_or("").to_string(), e["status"].as_u64().unwrap_or(0)))
         .collect()
 }

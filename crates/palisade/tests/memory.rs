@@ -10,8 +10,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The issue's bound for an endless body at default flags.
-const MAX_PEAK_RSS_KIB: u64 = 100 * 1024;
+/// The design bound: 64 MiB for the process plus one `--max-body` per
+/// request in flight, at default flags (`--concurrency 8`, `--max-body` 2 MiB).
+/// That is 80 MiB, inside the 100 MB the issue asks of an endless body.
+const MAX_PEAK_RSS_KIB: u64 = 64 * 1024 + 8 * 2 * 1024;
 
 /// A loopback server answering every request `200` with a JSON array that never ends.
 async fn endless_server() -> String {
@@ -45,8 +47,7 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known gap (issue 16): measured 274-281 MB peak against the 100 MB bound; run with --ignored"]
-async fn an_endless_chunked_body_at_default_flags_stays_under_100_mb_rss() {
+async fn an_endless_chunked_body_at_default_flags_stays_within_64_mib_plus_concurrency_times_max_body() {
     let base = endless_server().await;
     let out = std::env::temp_dir().join(format!("palisade-memory-{}.json", std::process::id()));
     let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))

@@ -130,9 +130,9 @@ pub struct ContentDiscovery {
 }
 
 /// Body bytes of discovery answers kept whole for the passive checks.
-pub const RETAINED_BODY_BYTES: usize = 16 * 1024 * 1024;
+pub const RETAINED_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// What is kept of each answer's body once [`RETAINED_BODY_BYTES`] is used.
-pub const RETAINED_BODY_PREFIX: usize = 64 * 1024;
+pub const RETAINED_BODY_PREFIX: usize = 16 * 1024;
 
 impl ContentDiscovery {
     /// Keep an exchange for the passive checks, within the retention bound.

@@ -200,6 +200,7 @@ pub fn sample_report() -> Report {
             refused: 2,
             check_errors: vec![CheckError { check: "bola".into(), message: "no second identity configured; object-level checks skipped".into() }],
             aborted: None,
+            notes: Vec::new(),
         },
         inventory: InventorySummary {
             endpoints: 9,

@@ -14,18 +14,16 @@ use crate::rules::{
 use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
 use palisade_core::mask::{fingerprint, mask_secret};
 use palisade_core::{Category, Confidence, Evidence, ExchangeId, Finding, RuleMeta, Severity};
 use palisade_engine::triage::concrete_path;
 use palisade_engine::{Check, CheckFailure, PassiveCheck, ScanContext};
-use palisade_http::{AuthMode, ProbeRequest, Response, DEFAULT_IDENTITY};
+use palisade_http::{AuthMode, ProbeRequest, Response};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::sync::Mutex;
+use std::time::Duration;
 
-/// The built-in wordlist of common HMAC secrets.
-pub const JWT_SECRETS: &str = include_str!("../../jwt_secrets.txt");
 /// Distinct tokens analysed per scan (each costs one wordlist pass).
 pub const MAX_TOKENS_ANALYZED: usize = 50;
 /// Tokens taken from one response.
@@ -113,22 +111,16 @@ impl Jwt {
         fingerprint(&self.raw)
     }
 
-    /// The secret from [`JWT_SECRETS`] (or the empty secret) that signs this
-    /// HS256/HS384/HS512 token, if any.
-    pub fn crack(&self) -> Option<String> {
-        let alg = self.alg();
-        if !matches!(alg, "HS256" | "HS384" | "HS512") {
-            return None;
-        }
-        let sig = self.signature()?;
-        let input = self.signing_input().as_bytes();
-        let candidates = std::iter::once("").chain(JWT_SECRETS.lines().filter(|l| !l.is_empty() && !l.starts_with('#')));
-        for secret in candidates {
-            if hmac_matches(alg, secret.as_bytes(), input, &sig) {
-                return Some(secret.to_string());
-            }
-        }
-        None
+    /// The secret that signs this HS256/HS384/HS512 token, if it is the
+    /// empty secret, a mutation of one of `target_words` (see [`target_words`])
+    /// or in the built-in list of `palisade-jwt-crack`, searched on all cores
+    /// for at most `time`. Other algs, and tokens whose signature cannot be an
+    /// HMAC, give `None`.
+    pub fn crack(&self, target_words: &[String], time: Duration) -> Option<String> {
+        let token = palisade_jwt_crack::Token::new(self.alg(), self.signing_input().as_bytes(), self.signature()?).ok()?;
+        let candidates = palisade_jwt_crack::Candidates::builtin().with_target_words(target_words);
+        let outcome = palisade_jwt_crack::crack(&token, &candidates, palisade_jwt_crack::Budget::time(time));
+        outcome.secret().map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned())
     }
 
     /// The same claims re-encoded under `alg: <variant>` with an empty signature.
@@ -141,20 +133,41 @@ impl Jwt {
     }
 }
 
-pub(crate) fn hmac_matches(alg: &str, key: &[u8], input: &[u8], sig: &[u8]) -> bool {
-    macro_rules! check {
-        ($d:ty) => {{
-            let Ok(mut mac) = Hmac::<$d>::new_from_slice(key) else { return false };
-            mac.update(input);
-            mac.verify_slice(sig).is_ok()
-        }};
+/// Words a team may have built this token's secret from: the spec title
+/// (each word and the whole title run together), the target's and the
+/// declared servers' host name labels, and the app as the token names it
+/// (`iss`/`aud`). Numeric labels and `www` are left out.
+pub fn target_words(ctx: &ScanContext, jwt: &Jwt) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut add = |w: &str| {
+        let w = w.trim();
+        if w.len() >= 2 && w != "www" && !w.bytes().all(|b| b.is_ascii_digit()) && !words.iter().any(|x| x == w) {
+            words.push(w.to_string());
+        }
+    };
+    let split = |text: &str| text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect::<Vec<_>>();
+    if let Some(title) = &ctx.inventory.title {
+        let parts = split(title);
+        for sep in ["", "_", "-"] {
+            add(&parts.join(sep));
+        }
+        parts.iter().for_each(|w| add(w));
     }
-    match alg {
-        "HS256" => check!(sha2::Sha256),
-        "HS384" => check!(sha2::Sha384),
-        "HS512" => check!(sha2::Sha512),
-        _ => false,
+    let mut hosts: Vec<String> = ctx.target.host_str().map(str::to_string).into_iter().collect();
+    hosts.extend(ctx.inventory.servers.iter().filter_map(|s| url::Url::parse(s).ok()?.host_str().map(str::to_string)));
+    for claim in ["iss", "aud"] {
+        match jwt.claims.get(claim) {
+            Some(Value::String(v)) => hosts.push(v.clone()),
+            Some(Value::Array(vs)) => hosts.extend(vs.iter().filter_map(Value::as_str).map(str::to_string)),
+            _ => {}
+        }
     }
+    for host in hosts.iter().take(16) {
+        let host = url::Url::parse(host).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_else(|| host.clone());
+        add(&host);
+        host.split(['.', '-', '_', ':', '/']).for_each(&mut add);
+    }
+    words
 }
 
 fn decode_object(part: &str) -> Option<Map<String, Value>> {
@@ -214,23 +227,24 @@ pub fn analyze(ctx: &ScanContext, jwt: &Jwt, endpoint: &str, exchange: Option<Ex
     let origin = ctx.origin();
     let evidence = |excerpt: String| Evidence { exchange, location: location.to_string(), excerpt, ..Default::default() };
 
-    if let Some(secret) = jwt.crack() {
+    if let Some(secret) = jwt.crack(&target_words(ctx, jwt), ctx.settings.jwt_crack_time) {
         let r = &au003_jwt_weak_secret::RULE;
         let shown = if secret.is_empty() { "(empty)".to_string() } else { mask_secret(&secret) };
+        let print = fingerprint(&format!("au003\u{1f}{secret}"));
         ctx.report(
             Finding::new(
                 r,
                 endpoint,
                 format!(
-                    "A {} token seen here verifies with a secret from the built-in wordlist ({} characters, masked {shown}): anyone can forge tokens.",
+                    "A {} token seen here verifies with a common or guessable secret ({} characters, masked {shown}, fingerprint {print}): anyone can forge tokens.",
                     jwt.alg(),
                     secret.chars().count()
                 ),
                 "",
             )
-            .target_wide(&origin, &fingerprint(&format!("au003\u{1f}{secret}")))
+            .target_wide(&origin, &print)
             .detail(jwt.alg().to_string())
-            .evidence(evidence(format!("token {} (alg {}), secret {shown}", masked(jwt), jwt.alg()))),
+            .evidence(evidence(format!("token {} (alg {}), secret {shown} (fingerprint {print})", masked(jwt), jwt.alg()))),
         );
     }
 
@@ -348,9 +362,16 @@ impl PassiveCheck for JwtInResponses {
 /// AU002, and AU003–AU005 for the user's own token.
 pub struct JwtAlgNone;
 
-/// The user's bearer token, if it is a JWT.
+/// The bearer token the scan sends by default (`--bearer`, else the
+/// least-privileged `--identity`; see `EngineConfig::default_identity`), if
+/// it is a JWT: the token AU002 and AU013 forge copies of.
 pub(crate) fn user_token(ctx: &ScanContext) -> Option<Jwt> {
-    let creds = ctx.engine.config().identities.get(DEFAULT_IDENTITY)?;
+    identity_token(ctx, ctx.engine.config().default_identity()?)
+}
+
+/// The named identity's bearer token, if it is a JWT.
+pub(crate) fn identity_token(ctx: &ScanContext, name: &str) -> Option<Jwt> {
+    let creds = ctx.engine.config().identities.get(name)?;
     creds.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("authorization")).find_map(|(_, v)| {
         let t = v.trim();
         let t = t.strip_prefix("Bearer ").or_else(|| t.strip_prefix("bearer "))?;
@@ -387,8 +408,14 @@ impl Check for JwtAlgNone {
     }
 
     async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
+        // Every identity's token is judged offline (AU003–AU005, AU009, AU010).
+        let default = ctx.engine.config().default_identity().map(str::to_string);
+        for name in ctx.engine.config().identities.keys() {
+            let Some(token) = identity_token(ctx, name) else { continue };
+            let location = if Some(name) == default.as_ref() { "credential.bearer".to_string() } else { format!("credential.bearer ({name})") };
+            analyze(ctx, &token, &ctx.origin(), None, &location);
+        }
         let Some(jwt) = user_token(ctx) else { return Ok(()) };
-        analyze(ctx, &jwt, &ctx.origin(), None, "credential.bearer");
         if jwt.alg().eq_ignore_ascii_case("none") {
             return Ok(());
         }
@@ -520,6 +547,7 @@ impl Check for ApiKeyInQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hmac::{Hmac, Mac};
 
     fn sign(claims: &str, secret: &[u8]) -> String {
         let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
@@ -532,10 +560,13 @@ mod tests {
     #[test]
     fn weak_secrets_are_found_and_strong_ones_are_not() {
         let weak = sign(r#"{"sub":"1"}"#, b"secret");
-        assert_eq!(Jwt::parse(&weak).unwrap().crack().as_deref(), Some("secret"));
+        let time = Duration::from_secs(60);
+        assert_eq!(Jwt::parse(&weak).unwrap().crack(&[], time).as_deref(), Some("secret"));
         let strong = sign(r#"{"sub":"1"}"#, b"9b1f0c7e4d2a8b6c5e3f1a0d9c8b7a6e");
-        assert_eq!(Jwt::parse(&strong).unwrap().crack(), None);
-        assert!(JWT_SECRETS.lines().filter(|l| !l.starts_with('#')).count() >= 300);
+        assert_eq!(Jwt::parse(&strong).unwrap().crack(&[], time), None);
+        let named = sign(r#"{"sub":"1"}"#, b"AcmeJwtSecret");
+        assert_eq!(Jwt::parse(&named).unwrap().crack(&["acme".to_string()], time).as_deref(), Some("AcmeJwtSecret"));
+        assert_eq!(Jwt::parse(&named).unwrap().crack(&[], time), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! `exp` an hour in the past and replayed with GET only, on operations where
 //! the real token succeeds and no credentials fail.
 
-use crate::checks::authentication::jwt::{same_shape, user_token, Jwt, MAX_ALG_NONE_OPERATIONS};
+use crate::checks::authentication::jwt::{same_shape, target_words, user_token, Jwt, MAX_ALG_NONE_OPERATIONS};
 use crate::rules::au013_expired_jwt_accepted;
 use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -75,7 +75,7 @@ impl Check for ExpiredTokenAccepted {
     async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
         // Never without the user's own token.
         let Some(jwt) = user_token(ctx) else { return Ok(()) };
-        let Some(secret) = jwt.crack() else { return Ok(()) };
+        let Some(secret) = jwt.crack(&target_words(ctx, &jwt), ctx.settings.jwt_crack_time) else { return Ok(()) };
         let Some(expired) = expired_copy(&jwt, &secret, now_secs()) else { return Ok(()) };
         let crawled: Vec<_> = ctx.crawled.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|(ep, _)| ep.clone()).collect();
         let mut tried = 0;
@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(copy.claims["exp"], json!(1_800_000_000 - 3600));
         assert!(copy.claims["iat"].as_i64().unwrap() < copy.claims["exp"].as_i64().unwrap());
         assert_eq!(copy.claims["sub"], "1");
-        assert_eq!(copy.crack().as_deref(), Some("secret"));
+        assert_eq!(copy.crack(&[], std::time::Duration::from_secs(60)).as_deref(), Some("secret"));
         let rs = Jwt::parse(&format!("{}.{p}.x", URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256"}"#))).unwrap();
         assert!(expired_copy(&rs, "secret", 0).is_none());
     }

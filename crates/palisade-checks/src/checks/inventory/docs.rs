@@ -29,12 +29,23 @@ impl Check for ExposedDocs {
 
     async fn run(&self, ctx: &ScanContext) -> Result<(), CheckFailure> {
         for path in WELL_KNOWN_SPEC_PATHS {
-            let req = ProbeRequest::get(ctx.url_for(path)?).auth(AuthMode::Anonymous).no_redirects();
-            let Ok(resp) = ctx.send(req).await else { continue };
+            let url = ctx.url_for(path)?;
+            let req = ProbeRequest::get(url.clone()).auth(AuthMode::Anonymous).no_redirects();
+            let Ok(mut resp) = ctx.send(req).await else { continue };
             if resp.status != 200 || !palisade_spec::looks_like_spec(&resp.body) {
                 continue;
             }
-            let Ok(inv) = palisade_spec::load(&resp.body, &palisade_spec::LoadOptions::default()) else { continue };
+            // A spec larger than the per-response cap is read again up to the
+            // spec's own limit (plus one byte, to tell a spec of exactly the limit
+            // from a longer one), as discovery does.
+            let spec_limit = ctx.settings.max_spec_bytes;
+            if resp.truncated && spec_limit > resp.body.len() {
+                let whole = ProbeRequest::get(url).auth(AuthMode::Anonymous).no_redirects().max_body(spec_limit.saturating_add(1));
+                let Ok(again) = ctx.send(whole).await else { continue };
+                resp = again;
+            }
+            let options = palisade_spec::LoadOptions { max_bytes: spec_limit, ..palisade_spec::LoadOptions::default() };
+            let Ok(inv) = palisade_spec::load(&resp.body, &options) else { continue };
             let internal: Vec<String> = inv
                 .endpoints
                 .iter()

@@ -4,7 +4,14 @@
 //! For each spec POST with a JSON request schema whose created object can be
 //! read back with a spec GET, one object is created with a valid body plus ONE
 //! privileged property, read back, and deleted again where the spec declares
-//! a DELETE. PUT/PATCH operations are only sent to objects this check created.
+//! a DELETE. PUT/PATCH operations are only sent to objects this check created
+//! and to the identity's own object (a `PATCH /users/me`-like operation, no
+//! path parameters, read back with the GET of the same path); what it changed
+//! there is put back, and the finding says whether that worked.
+//!
+//! Every write goes as the default identity: with `--identity` and no
+//! `--bearer`, the least-privileged named one (see
+//! `palisade_http::EngineConfig::default_identity`).
 
 use crate::checks::property_authorization::properties::PRIVILEGED_INPUT_PROPERTIES;
 use crate::checks::support::clip;
@@ -169,6 +176,29 @@ fn path_with(ep: &Endpoint, param: &str, id: &str) -> String {
     concrete_path(&e)
 }
 
+/// The write's request schema and the privileged property to send on it
+/// (the first the schemas of `ep`, and `more`, name; else `fallback`), with its value.
+fn privileged_property<'a>(ep: &'a Endpoint, more: &[&'a Value], fallback: &str) -> Option<(&'a Value, String, Value)> {
+    let schema = ep.request_body.as_ref().and_then(|b| b.schema.as_ref())?;
+    let mut schemas = vec![schema];
+    schemas.extend(success_schemas(ep));
+    schemas.extend(more);
+    let name = privileged_names(&schemas).first().cloned().unwrap_or_else(|| fallback.to_string());
+    let value = privileged_value(&name)?;
+    Some((schema, name, value))
+}
+
+/// The last segment of a path that addresses the caller's own object.
+fn is_self_path(path: &str) -> bool {
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    matches!(last.as_str(), "me" | "self" | "profile" | "account" | "current" | "currentuser" | "current_user" | "settings")
+}
+
+/// The value of `name` in the object (or one level down), as [`stuck`] finds it.
+fn value_of<'a>(body: &'a Value, name: &str) -> Option<&'a Value> {
+    body.get(name).or_else(|| body.as_object()?.values().find_map(|v| v.as_object().and_then(|m| m.get(name))))
+}
+
 /// True when the object (or an object one level down, e.g. `{"user": {...}}`) holds `name: value`.
 fn stuck(body: &Value, name: &str, value: &Value) -> bool {
     body.get(name) == Some(value) || body.as_object().is_some_and(|m| m.values().any(|v| v.is_object() && v.get(name) == Some(value)))
@@ -266,16 +296,12 @@ impl Check for ActiveMassAssignment {
             .collect();
         let mut created: Vec<Created> = Vec::new();
         let mut hits: Vec<Hit> = Vec::new();
+        // What became of the identity's own object, per hit on it.
+        let mut self_cleanup: Vec<(usize, String)> = Vec::new();
         // 1. Creates: POST to a collection whose objects a GET can read back.
         for ep in writes.iter().filter(|e| e.method == "POST" && !e.has_path_params()) {
             let Some((detail, param)) = detail_of(eps, &ep.path) else { continue };
-            let Some(schema) = ep.request_body.as_ref().and_then(|b| b.schema.as_ref()) else { continue };
-            let mut schemas = vec![schema];
-            schemas.extend(success_schemas(ep));
-            schemas.extend(success_schemas(detail));
-            let names = privileged_names(&schemas);
-            let name = names.first().cloned().unwrap_or_else(|| "is_admin".to_string());
-            let Some(value) = privileged_value(&name) else { continue };
+            let Some((schema, name, value)) = privileged_property(ep, &success_schemas(detail), "is_admin") else { continue };
             let Value::Object(mut body) = sample_from_schema(schema, 0) else { continue };
             body.insert(name.clone(), value.clone());
             let path = concrete_path(ep);
@@ -313,12 +339,7 @@ impl Check for ActiveMassAssignment {
         for ep in writes.iter().filter(|e| e.method != "POST") {
             let Some(object) = created.iter().position(|c| c.detail_template == ep.path) else { continue };
             let c = &created[object];
-            let Some(schema) = ep.request_body.as_ref().and_then(|b| b.schema.as_ref()) else { continue };
-            let mut schemas = vec![schema];
-            schemas.extend(success_schemas(ep));
-            let names = privileged_names(&schemas);
-            let name = names.first().cloned().unwrap_or_else(|| "is_admin".to_string());
-            let Some(value) = privileged_value(&name) else { continue };
+            let Some((schema, name, value)) = privileged_property(ep, &[], "is_admin") else { continue };
             let Value::Object(mut body) = sample_from_schema(schema, 0) else { continue };
             body.insert(name.clone(), value.clone());
             let path = path_with(ep, &c.param, &c.id);
@@ -341,6 +362,69 @@ impl Check for ActiveMassAssignment {
                 });
             }
         }
+        // 2b. The identity's own object: PUT/PATCH on a self path the GET of
+        // the same path reads back; the privileged property is put back after.
+        for ep in writes.iter().filter(|e| e.method != "POST" && !e.has_path_params() && is_self_path(&e.path)) {
+            if !eps.iter().any(|g| g.method == "GET" && g.path == ep.path) {
+                continue;
+            }
+            let Some((_, name, value)) = privileged_property(ep, &[], "role") else { continue };
+            let path = concrete_path(ep);
+            let read = || async { ctx.send(ProbeRequest::get(ctx.endpoint_url(&path)?).no_redirects().no_cache()).await.map_err(CheckFailure::from) };
+            let Ok(before) = read().await else { continue };
+            let Some(before_body) = before.json().filter(|_| before.is_success()) else { continue };
+            let original = value_of(&before_body, &name).cloned();
+            if original.as_ref() == Some(&value) {
+                continue;
+            }
+            // PATCH sends the one property; PUT the object as read, with it changed.
+            let body = match ep.method.as_str() {
+                "PATCH" => json!({ name.clone(): value.clone() }),
+                _ => {
+                    let Value::Object(mut whole) = before_body.clone() else { continue };
+                    whole.insert(name.clone(), value.clone());
+                    Value::Object(whole)
+                }
+            };
+            let Ok(write) = ctx.send(Self::json_write(ctx, &ep.method, &path, &body)?).await else { continue };
+            if !write.is_success() {
+                continue;
+            }
+            let Ok(after) = read().await else { continue };
+            if !(after.is_success() && after.json().is_some_and(|b| stuck(&b, &name, &value))) {
+                continue;
+            }
+            let restored = match &original {
+                Some(old) => {
+                    let undo = match ep.method.as_str() {
+                        "PATCH" => json!({ name.clone(): old.clone() }),
+                        _ => before_body.clone(),
+                    };
+                    let put_back = ctx.send(Self::json_write(ctx, &ep.method, &path, &undo)?).await;
+                    let check = read().await.ok().and_then(|r| r.json()).map(|b| value_of(&b, &name) == Some(old));
+                    match (put_back, check) {
+                        (Ok(w), Some(true)) if w.is_success() => format!("it was put back to {old}: {} {path} -> {}", ep.method, w.status),
+                        (Ok(w), _) => {
+                            format!("it could not be put back to {old}: {} {path} -> {}, the object still holds the new value", ep.method, w.status)
+                        }
+                        (Err(e), _) => format!("it could not be put back to {old}: {e}"),
+                    }
+                }
+                None => format!("it could not be put back: the object had no `{name}` before, and the API offers no way to remove it"),
+            };
+            hits.push(Hit {
+                label: ep.label(),
+                name,
+                value,
+                write_status: write.status,
+                write_exchange: write.exchange_id,
+                read_status: after.status,
+                read_exchange: after.exchange_id,
+                read_path: path.clone(),
+                object: usize::MAX,
+            });
+            self_cleanup.push((hits.len() - 1, restored));
+        }
         // 3. Clean up what was created, where the spec allows it; then report.
         let mut cleanup: Vec<String> = Vec::new();
         for c in &created {
@@ -354,8 +438,9 @@ impl Check for ActiveMassAssignment {
             };
             cleanup.push(outcome);
         }
-        for hit in &hits {
-            Self::report(ctx, hit, cleanup.get(hit.object).map_or("", String::as_str));
+        for (i, hit) in hits.iter().enumerate() {
+            let on_self = self_cleanup.iter().find(|(h, _)| *h == i).map(|(_, outcome)| outcome.as_str());
+            Self::report(ctx, hit, on_self.or_else(|| cleanup.get(hit.object).map(String::as_str)).unwrap_or(""));
         }
         Ok(())
     }
