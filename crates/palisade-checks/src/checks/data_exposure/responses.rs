@@ -164,8 +164,10 @@ fn excerpt_around(redacted: &str, m: &Match) -> String {
 fn excerpt_window(text: &str, anchor: usize, len: usize) -> String {
     let mut start = floor_char_boundary(text, anchor.saturating_sub(EXCERPT_CONTEXT));
     if start > 0 {
-        if let Some(cut) = text[start..anchor.min(text.len())].find(|c: char| c.is_whitespace() || ",{[;&>".contains(c)) {
-            start += cut + 1;
+        let upto = floor_char_boundary(text, anchor.min(text.len())).max(start);
+        // The separator may be several bytes long (a thin space is three).
+        if let Some((cut, sep)) = text[start..upto].char_indices().find(|&(_, c)| c.is_whitespace() || ",{[;&>".contains(c)) {
+            start += cut + sep.len_utf8();
         }
     }
     let end = floor_char_boundary(text, (anchor + len + EXCERPT_CONTEXT).min(text.len()));
@@ -430,4 +432,20 @@ fn reflection_excerpt(ctx: &ScanContext, resp: &Response, canary: &str, masked: 
     let redacted = ctx.redact(&text.replace(canary, masked));
     let Some(pos) = redacted.find(masked) else { return String::new() };
     excerpt_window(&redacted, pos, masked.len())
+}
+
+#[cfg(test)]
+mod excerpt_tests {
+    use super::excerpt_window;
+
+    /// Found by `fuzz_graphql_scan`: a multi-byte separator (U+2009, thin space)
+    /// before the anchor cut the window inside the character.
+    #[test]
+    fn a_multi_byte_separator_before_the_anchor_is_cut_whole() {
+        let text = format!("{}\u{2009}name{}", "x".repeat(100), "é".repeat(200));
+        for anchor in 100..140 {
+            let _ = excerpt_window(&text, anchor, 10);
+        }
+        assert!(excerpt_window(&text, 110, 4).starts_with("name"));
+    }
 }
