@@ -27,6 +27,12 @@ pub(crate) fn clip(s: &str, max: usize) -> String {
 /// never reported as leaked secrets by [`ResponseScan`](crate::checks::data_exposure::responses::ResponseScan).
 pub const CANARY_PREFIX: &str = "pal_canary_";
 
+/// A name reduced to its lower-case ASCII letters and digits, so
+/// `book_title`, `bookTitle` and `book-title` compare equal.
+pub fn norm(name: &str) -> String {
+    name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
+}
+
 /// Split `redirectUri`, `return_to`, `image-url` into lower-case words.
 pub fn name_words(name: &str) -> Vec<String> {
     palisade_engine::triage::words(name)

@@ -6,6 +6,7 @@
 //!   challenge, or the user's own Basic credentials).
 
 use crate::checks::authentication::jwt::Jwt;
+use crate::checks::support::norm;
 use crate::checks::support::{clip, endpoint_label};
 use crate::rules::{au011_token_in_url, au012_basic_auth_plaintext};
 use palisade_core::mask::{fingerprint, mask_secret};
@@ -24,10 +25,6 @@ const MIN_TOKEN_LEN: usize = 16;
 const MAX_URL_FINDINGS: usize = 20;
 /// Bodies larger than this are scanned only in their first part.
 const MAX_SCAN_BYTES: usize = 512 * 1024;
-
-fn norm(name: &str) -> String {
-    name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
-}
 
 /// A token found in a URL query: (parameter name, raw value).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 //!   sensitive claims. Tokens are decoded without verification and never
 //!   written out in full; a cracked secret is reported masked.
 
+use crate::checks::support::norm;
 use crate::checks::support::{clip, endpoint_label};
 use crate::rules::{
     au002_jwt_alg_none_accepted, au003_jwt_weak_secret, au004_jwt_expiry, au005_jwt_sensitive_claims, au006_api_key_in_query, au009_jwt_header_risk,
@@ -215,10 +216,6 @@ fn masked(jwt: &Jwt) -> String {
 
 fn now_secs() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
-
-fn norm(name: &str) -> String {
-    name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
 }
 
 /// AU003–AU005 for one token. `endpoint` is where it was seen; findings are

@@ -338,7 +338,8 @@ fn candidates(
             );
         }
     }
-    // Operations first seen lead, so one busy operation does not use the whole budget.
+    // Plain detail operations before deeply nested ones (a stable sort keeps
+    // harvest order otherwise), so nested operations do not use up the replays.
     out.sort_by_key(|c| per_operation_rank(&c.label));
     out
 }

@@ -81,11 +81,7 @@ const SELF_FIELDS: &[&str] = &[
 /// fill a parameter only for items of the answer the parameter's path lists.
 const GENERIC_FIELDS: &[&str] = &["id", "uuid", "guid", "key", "slug", "ref", "reference", "name", "title", "code", "number", "handle"];
 
-/// Lower case, without `_`, `-`, `.` and spaces: `book_title`, `bookTitle`
-/// and `book-title` are one name.
-pub fn norm(name: &str) -> String {
-    name.chars().filter(|c| !matches!(c, '_' | '-' | '.' | ' ')).flat_map(char::to_lowercase).collect()
-}
+pub use crate::checks::support::norm;
 
 /// A scalar as text, if it can be an id or an owner value.
 fn scalar(v: &Value) -> Option<String> {

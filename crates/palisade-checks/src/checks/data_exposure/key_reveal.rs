@@ -3,6 +3,7 @@
 //! such a write (active mode only), [`crate::checks::data_exposure::responses::ResponseScan`]
 //! checks the real answer's `Cache-Control` with [`creation_reveal_finding`].
 
+use crate::checks::support::norm;
 use crate::rules::de008_key_reveal_cacheable;
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Endpoint, Evidence, Finding, RuleMeta, Severity};
@@ -33,10 +34,6 @@ pub const KEY_MATERIAL_PROPERTIES: &[&str] = &[
 const MAX_SCHEMA_DEPTH: usize = 4;
 /// Write operations [`KeyRevealSpec`] reports at most.
 const MAX_SPEC_FINDINGS: usize = 20;
-
-fn norm(name: &str) -> String {
-    name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
-}
 
 /// The first key-material property a response schema declares, as `a.b.key`.
 pub fn key_material_property(schema: &Value) -> Option<String> {

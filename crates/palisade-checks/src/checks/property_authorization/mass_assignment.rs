@@ -15,6 +15,7 @@
 
 use crate::checks::property_authorization::properties::PRIVILEGED_INPUT_PROPERTIES;
 use crate::checks::support::clip;
+use crate::checks::support::norm;
 use crate::rules::pa004_active_mass_assignment;
 use async_trait::async_trait;
 use palisade_core::{Category, Confidence, Endpoint, EndpointSource, Evidence, Finding, ParamLocation, RuleMeta};
@@ -33,10 +34,6 @@ const MAX_BODY_BYTES: usize = 16 * 1024;
 /// True when the policy lets this check write: every method it may send is permitted.
 pub fn writes_allowed(policy: &MethodPolicy) -> bool {
     ["POST", "PUT", "PATCH", "DELETE"].iter().all(|m| policy.permits(m))
-}
-
-fn norm(name: &str) -> String {
-    name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
 }
 
 /// The privileged value sent for a property name; `None` for ones that need
@@ -259,8 +256,10 @@ struct Hit {
     read_status: u16,
     read_exchange: palisade_core::ExchangeId,
     read_path: String,
-    /// Index into the created objects.
+    /// Index into the created objects (`usize::MAX` for the identity's own object).
     object: usize,
+    /// For the identity's own object: whether what was changed was put back.
+    restored: Option<String>,
 }
 
 #[async_trait]
@@ -296,8 +295,6 @@ impl Check for ActiveMassAssignment {
             .collect();
         let mut created: Vec<Created> = Vec::new();
         let mut hits: Vec<Hit> = Vec::new();
-        // What became of the identity's own object, per hit on it.
-        let mut self_cleanup: Vec<(usize, String)> = Vec::new();
         // 1. Creates: POST to a collection whose objects a GET can read back.
         for ep in writes.iter().filter(|e| e.method == "POST" && !e.has_path_params()) {
             let Some((detail, param)) = detail_of(eps, &ep.path) else { continue };
@@ -330,6 +327,7 @@ impl Check for ActiveMassAssignment {
                         read_exchange: read.exchange_id,
                         read_path,
                         object: created.len(),
+                        restored: None,
                     });
                 }
             }
@@ -359,6 +357,7 @@ impl Check for ActiveMassAssignment {
                     read_exchange: read.exchange_id,
                     read_path: c.read_path.clone(),
                     object,
+                    restored: None,
                 });
             }
         }
@@ -422,8 +421,8 @@ impl Check for ActiveMassAssignment {
                 read_exchange: after.exchange_id,
                 read_path: path.clone(),
                 object: usize::MAX,
+                restored: Some(restored),
             });
-            self_cleanup.push((hits.len() - 1, restored));
         }
         // 3. Clean up what was created, where the spec allows it; then report.
         let mut cleanup: Vec<String> = Vec::new();
@@ -438,9 +437,8 @@ impl Check for ActiveMassAssignment {
             };
             cleanup.push(outcome);
         }
-        for (i, hit) in hits.iter().enumerate() {
-            let on_self = self_cleanup.iter().find(|(h, _)| *h == i).map(|(_, outcome)| outcome.as_str());
-            Self::report(ctx, hit, on_self.or_else(|| cleanup.get(hit.object).map(String::as_str)).unwrap_or(""));
+        for hit in &hits {
+            Self::report(ctx, hit, hit.restored.as_deref().or_else(|| cleanup.get(hit.object).map(String::as_str)).unwrap_or(""));
         }
         Ok(())
     }
